@@ -1,0 +1,5 @@
+import sys
+
+from dhrlearn.cli import main
+
+sys.exit(main())

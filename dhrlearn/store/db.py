@@ -1,0 +1,111 @@
+"""Opening the database, building and upgrading its schema, running named queries."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from dhrlearn import config
+
+STORE_DIR = Path(__file__).resolve().parent
+SCHEMA_FILE = STORE_DIR / "schema.sql"
+MIGRATIONS_DIR = STORE_DIR / "migrations"
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process (usually the running dashboard) holds the database file."""
+
+
+def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) and migrate the database at `path`.
+
+    Raises DatabaseBusy with one plain sentence when another process holds the file.
+    """
+    db_path = config.database_path(path)
+    if str(db_path) != ":memory:":
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise DatabaseBusy(_busy_message(db_path, str(exc))) from None
+    if not read_only:
+        migrate(con)
+    return con
+
+
+def _busy_message(db_path: Path, error: str) -> str:
+    pid = re.search(r"PID (\d+)", error)
+    holder = f"process {pid.group(1)}" if pid else "another process"
+    return (
+        f"The database {db_path} is in use by {holder} (probably the running dashboard); "
+        "stop it, or import from the dashboard's Import page, or pass --db to use another file."
+    )
+
+
+def migrations() -> list[tuple[int, Path]]:
+    """Numbered migration files after the base schema, in order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9]_*.sql")):
+        found.append((int(path.name[:3]), path))
+    return found
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    return row[0] or 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to date in place; each step is one transaction."""
+    version = schema_version(con)
+    steps = [(1, SCHEMA_FILE)] + migrations()
+    for number, path in steps:
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(path.read_text())
+            con.execute("INSERT INTO schema_version VALUES (?)", [number])
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        version = number
+    return version
+
+
+@lru_cache(maxsize=None)
+def query_text(name: str) -> str:
+    """The SQL of the named query in queries/<name>.sql."""
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise ValueError(f"not a query name: {name!r}")
+    path = config.QUERIES_DIR / f"{name}.sql"
+    if not path.exists():
+        raise KeyError(f"no named query {name!r} in {config.QUERIES_DIR}")
+    return path.read_text()
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql with named parameters bound ($name in the SQL).
+
+    Only the parameters the query mentions are bound, so callers may pass a
+    shared filter dict to any query.
+    """
+    sql = query_text(name)
+    used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
+    missing = used - params.keys()
+    if missing:
+        raise TypeError(f"query {name!r} needs parameters: {', '.join(sorted(missing))}")
+    cursor = con.cursor()
+    try:
+        return cursor.execute(sql, {k: v for k, v in params.items() if k in used}).df()
+    finally:
+        cursor.close()
