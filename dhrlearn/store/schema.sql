@@ -29,10 +29,11 @@ CREATE TABLE IF NOT EXISTS plan_version (
     case_id           INTEGER NOT NULL REFERENCES dhr_case (case_id),
     as_of_date        DATE,                      -- review meeting or update date
     source_file       VARCHAR NOT NULL,
-    sha256            VARCHAR NOT NULL UNIQUE,   -- same bytes twice = no-op
+    sha256            VARCHAR NOT NULL,          -- of the file; same bytes twice = no-op
     format            VARCHAR NOT NULL,          -- csv | xlsx | docx | pdf | text
     importer_version  VARCHAR NOT NULL,
-    imported_at       TIMESTAMP NOT NULL DEFAULT current_timestamp
+    imported_at       TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    UNIQUE (sha256, case_id)                     -- a tracker file may hold several cases
 );
 
 CREATE TABLE IF NOT EXISTS recommendation (
