@@ -1,0 +1,1 @@
+"""Exports for publication: data tables (XLSX, CSV), chart images (PNG, SVG) and the report pack."""
