@@ -1,0 +1,215 @@
+"""Write normalised plans to the store: one file, one transaction, all or nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from dhrlearn.model import AgencyRef, ParsedPlan, Provenance
+
+
+@dataclass
+class ImportResult:
+    """What happened to one file."""
+
+    file: str
+    outcome: str  # imported | duplicate | failed
+    message: str
+    plan_version_ids: list[int] = field(default_factory=list)
+    cases: int = 0
+    recommendations: int = 0
+    actions: int = 0
+    warnings: int = 0
+
+
+def find_duplicate(con: duckdb.DuckDBPyConnection, sha256: str) -> str | None:
+    """A sentence saying when these exact bytes were imported before, or None."""
+    row = con.execute(
+        """SELECT pv.source_file, min(pv.imported_at), count(*)
+           FROM plan_version pv WHERE pv.sha256 = ? GROUP BY pv.source_file LIMIT 1""",
+        [sha256],
+    ).fetchone()
+    if row is None:
+        return None
+    name, when, n = row
+    cases = f"{n} cases" if n > 1 else "1 case"
+    return f"already imported ({cases}) as {name} on {when:%d/%m/%Y %H:%M}; nothing changed"
+
+
+def commit_plans(con: duckdb.DuckDBPyConnection, plans: list[ParsedPlan], file_name: str) -> ImportResult:
+    """Store every plan parsed from one file in a single transaction.
+
+    Re-importing the same bytes is a no-op; a new file for a stored case adds a
+    plan version and keeps the old ones. On any error nothing is written and the
+    failure is logged in import_log.
+    """
+    sha = plans[0].sha256 if plans else ""
+    duplicate = find_duplicate(con, sha)
+    if duplicate:
+        _log(con, file_name, sha, "duplicate", duplicate)
+        return ImportResult(file_name, "duplicate", f"{file_name}: {duplicate}")
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        version_ids = [_insert_plan(con, plan) for plan in plans]
+        _tag_themes(con, version_ids)
+        result = ImportResult(
+            file_name,
+            "imported",
+            "",
+            version_ids,
+            cases=len(plans),
+            recommendations=sum(len(p.recommendations) for p in plans),
+            actions=sum(len(p.actions) for p in plans),
+            warnings=sum(len(p.warnings) for p in plans),
+        )
+        result.message = (
+            f"{file_name}: imported {result.cases} case(s), {result.recommendations} recommendations, "
+            f"{result.actions} actions, {result.warnings} warnings"
+        )
+        _log(con, file_name, sha, "imported", result.message, version_ids[0] if version_ids else None)
+        con.execute("COMMIT")
+    except Exception as exc:
+        con.execute("ROLLBACK")
+        _log(con, file_name, sha, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+    return result
+
+
+def log_failure(con: duckdb.DuckDBPyConnection, file_name: str, sha256: str | None, message: str) -> None:
+    """Record a file that could not be read, for the import history."""
+    _log(con, file_name, sha256, "failed", message)
+
+
+def _log(con, file_name, sha, outcome, message, plan_version_id=None) -> None:
+    con.execute(
+        "INSERT INTO import_log (file_name, sha256, outcome, message, plan_version_id) VALUES (?, ?, ?, ?, ?)",
+        [file_name, sha, outcome, message, plan_version_id],
+    )
+
+
+def _tag_themes(con, version_ids: list[int]) -> None:
+    """Derived facts are computed once, at import (themes, uptake evidence)."""
+    try:
+        from dhrlearn.themes import tag_plan_version
+    except ImportError:  # the tagger is optional until its module exists
+        return
+    for version_id in version_ids:
+        tag_plan_version(con, version_id)
+
+
+def _case_id(con, plan: ParsedPlan) -> int:
+    case = plan.case
+    row = con.execute(
+        "SELECT case_id FROM dhr_case WHERE partnership = ? AND reference = ?",
+        [case.partnership, case.reference],
+    ).fetchone()
+    if row:
+        # Later plans may know more about the case than earlier ones did.
+        con.execute(
+            """UPDATE dhr_case SET area = coalesce(area, ?), region = coalesce(region, ?),
+                   year = coalesce(year, ?), publication_date = coalesce(publication_date, ?)
+               WHERE case_id = ?""",
+            [case.area or None, case.region or None, case.year, case.publication_date, row[0]],
+        )
+        return row[0]
+    return con.execute(
+        """INSERT INTO dhr_case (reference, partnership, area, region, year, publication_date, is_demo)
+           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING case_id""",
+        [case.reference, case.partnership, case.area or None, case.region or None, case.year,
+         case.publication_date, case.is_demo],
+    ).fetchone()[0]
+
+
+def _next_ids(con, sequence: str, n: int) -> list[int]:
+    if n == 0:
+        return []
+    return [r[0] for r in con.execute(f"SELECT nextval('{sequence}') FROM range(?)", [n]).fetchall()]
+
+
+def _insert_plan(con, plan: ParsedPlan) -> int:
+    case_id = _case_id(con, plan)
+    version_id = con.execute(
+        """INSERT INTO plan_version (case_id, as_of_date, source_file, sha256, format, importer_version)
+           VALUES (?, ?, ?, ?, ?, ?) RETURNING plan_version_id""",
+        [case_id, plan.as_of_date, plan.source_file, plan.sha256, plan.format, plan.importer_version],
+    ).fetchone()[0]
+    frames = _plan_frames(con, plan, case_id, version_id)
+    for table, frame in frames.items():
+        if len(frame):
+            con.register("incoming", frame)
+            columns = ", ".join(frame.columns)
+            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+            con.unregister("incoming")
+    return version_id
+
+
+def _source(prov: Provenance | None, file: str) -> dict:
+    prov = prov or Provenance(file)
+    return {"src_file": prov.file or file, "src_location": prov.location or None, "src_rows": prov.rows or None}
+
+
+def _json(value: dict) -> str | None:
+    return json.dumps(value, ensure_ascii=False, default=str) if value else None
+
+
+def _links(refs: list[AgencyRef], role: str, **ids) -> list[dict]:
+    return [
+        {**ids, "role": role, "agency_raw": r.raw, "agency": r.canonical, "agency_type": r.agency_type,
+         "known": r.known}
+        for r in refs
+    ]
+
+
+def _plan_frames(con, plan: ParsedPlan, case_id: int, version_id: int) -> dict[str, pd.DataFrame]:
+    """The plan as one DataFrame per table, ids reserved from the sequences."""
+    rec_ids = _next_ids(con, "seq_recommendation", len(plan.recommendations))
+    action_ids = iter(_next_ids(con, "seq_action", len(plan.actions)))
+    recs, actions, links = [], [], []
+    base = {"case_id": case_id, "plan_version_id": version_id}
+    for rec, rec_id in zip(plan.recommendations, rec_ids):
+        recs.append({
+            "recommendation_id": rec_id, **base, "number_raw": rec.number_raw, "number": rec.number,
+            "sort_key": rec.sort_key, "text": rec.text, "level": rec.level, "scope_raw": rec.scope_raw or None,
+            "scope": rec.scope, "owning_agencies_raw": rec.owning_agencies_raw or None,
+            "unplaced_text": rec.unplaced_text or None, "extra": _json(rec.extra),
+            "confidence": _json(rec.confidence), **_source(rec.provenance, plan.source_file),
+        })
+        links += _links(rec.owning_agencies, "owner", recommendation_id=rec_id, action_id=None, **base)
+        for seq, act in enumerate(rec.actions, start=1):
+            action_id = next(action_ids)
+            actions.append({
+                "action_id": action_id, "recommendation_id": rec_id, **base, "seq": seq,
+                "text": act.text, "lead_agency_raw": act.lead_agency_raw or None,
+                "named_lead": act.named_lead or None, "target_date_raw": act.target_date_raw or None,
+                "target_date": act.target_date, "target_precision": act.target_precision,
+                "status_raw": act.status_raw or None, "status": act.status,
+                "status_word": act.status_word or None, "rag": act.rag or None,
+                "completion_date_raw": act.completion_date_raw or None, "completion_date": act.completion_date,
+                "update_text": act.update_text or None, "extra": _json(act.extra),
+                "confidence": _json(act.confidence), **_source(act.provenance, plan.source_file),
+            })
+            links += _links(act.lead_agencies, "lead", recommendation_id=rec_id, action_id=action_id, **base)
+    warnings = [
+        {"plan_version_id": version_id, "field": w.field, "message": w.message, "severity": w.severity,
+         **_source(w.provenance, plan.source_file)}
+        for w in plan.warnings
+    ]
+    return {
+        "recommendation": _frame(recs, {"target_date": "date"}),
+        "action": _frame(actions, {"target_date": "date", "completion_date": "date"}),
+        "agency_link": _frame(links, {}),
+        "import_warning": _frame(warnings, {}),
+    }
+
+
+def _frame(rows: list[dict], dates: dict[str, str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows)
+    for column in dates:
+        if column in frame:
+            # Keep dates typed so DuckDB receives DATE, not strings, even when all are missing.
+            frame[column] = pd.to_datetime(frame[column]).dt.date
+    return frame
