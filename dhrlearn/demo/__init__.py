@@ -1,0 +1,1 @@
+"""The fictional demo corpus: generator, file writers and the `demo` command."""
