@@ -1,0 +1,47 @@
+-- What changed between two plan versions of a case: actions completed, slipped, new, removed or reopened.
+-- params: from_version, to_version, partnerships, year_from, year_to, agencies, agency_types, levels, themes
+-- $from_version / $to_version are plan_version_id values (usually of the same case; see case_versions).
+-- Actions are matched by case + recommendation sort_key + action seq; the versions' dates (as-of
+-- date, else import date) stand for the two moments, as in progress_between.
+WITH dates AS (
+    SELECT max(CASE WHEN plan_version_id = $from_version THEN coalesce(as_of_date, CAST(imported_at AS DATE)) END) AS date_from,
+           max(CASE WHEN plan_version_id = $to_version THEN coalesce(as_of_date, CAST(imported_at AS DATE)) END) AS date_to
+    FROM plan_version
+    WHERE plan_version_id IN ($from_version, $to_version)
+),
+changes AS (
+    SELECT ch.*
+    FROM dates d, action_changes([$from_version], [$to_version], d.date_from, d.date_to) ch
+    WHERE ch.change IS NOT NULL
+),
+selected AS (
+    SELECT ch.*, c.reference, c.partnership, c.year
+    FROM changes ch
+    JOIN dhr_case c ON c.case_id = ch.case_id
+    WHERE case_matches(c.partnership, c.year, $partnerships, $year_from, $year_to)
+      AND (len($agencies) = 0 OR ch.action_id IN (
+            SELECT action_id FROM action_agency WHERE list_contains($agencies, agency)))
+      AND (len($agency_types) = 0 OR ch.action_id IN (
+            SELECT action_id FROM action_agency WHERE list_contains($agency_types, agency_type)))
+      AND (len($themes) = 0 OR ch.action_id IN (
+            SELECT action_id FROM action_theme WHERE axis = 'topic' AND list_contains($themes, theme)))
+),
+final AS (
+    SELECT s.change, s.slip_reasons,
+           s.case_id, s.reference, s.partnership,
+           r.number AS recommendation_number, r.sort_key AS recommendation_sort_key,
+           r.text AS recommendation_text, r.level,
+           a.seq AS action_seq, a.text AS action_text,
+           s.before_status, s.after_status, s.before_target_date, s.after_target_date,
+           a.target_date_raw, a.update_text,
+           s.before_action_id, s.after_action_id, a.plan_version_id,
+           a.src_file, a.src_location, a.src_rows
+    FROM selected s
+    JOIN action a ON a.action_id = s.action_id
+    JOIN recommendation r ON r.recommendation_id = a.recommendation_id
+    WHERE len($levels) = 0 OR list_contains($levels, r.level)
+)
+SELECT * FROM final
+ORDER BY CASE change WHEN 'completed' THEN 1 WHEN 'slipped' THEN 2 WHEN 'new' THEN 3
+                     WHEN 'reopened' THEN 4 ELSE 5 END,
+         partnership, reference, recommendation_sort_key, action_seq
