@@ -54,8 +54,8 @@ MARKER_RE = re.compile(
     r"""^(?P<marker>
         (?:recommendation|rec\.?)\s*(?:no\.?|number|\#)?\s*(?P<named>\d+(?:\.\d+)*(?:\s?\([a-z]\))?)
         (?=$|[\s:.)\-–])
-      | (?P<dotted>\d{1,2}\.\d{1,3}(?:\s?\([a-z]\))?)(?=$|\s+[A-Z(\"'‘“])
-      | (?P<plain>\d{1,2})\.(?=\s+[A-Z])
+      | (?P<dotted>\d{1,2}\.\d{1,3}(?:\s?\([a-z]\))?)(?=$|\s+(?-i:[A-Z(\"'‘“]))  # not "10.30 meeting"
+      | (?P<plain>\d{1,2})\.(?=\s+(?-i:[A-Z]))
     )[\s:.\-–]*""",
     re.I | re.X,
 )
@@ -66,7 +66,7 @@ SECTION_RE = re.compile(
 )
 AGENCY_WORDS = re.compile(
     r"\b(police|constabulary|trust|group|council|partnership|board|services?|nhs|probation|icb|ccg|"
-    r"hospital|practice|team|agency|agencies|authority|aid|refuge|housing|care|cranstoun|cgl|"
+    r"hospital|practice|team|agency|agencies|authority|csp|sab|lscb|wcf|asc|gp|aid|refuge|housing|care|cranstoun|cgl|"
     r"change grow live|turning point|humankind|with you|children first|safeguarding|commissioning|"
     r"ambulance|fire|dwp|cafcass|cps|court|university|college|school|surgery|idva|mash|marac)\b",
     re.I,
@@ -81,6 +81,10 @@ STATUS_PHRASES = (
     r"bau|closed|done|signed off|overdue|delayed|slipped|superseded|withdrawn|awaiting update|"
     r"update awaited|red|amber|green|blue"
 )
+LEADING_STATUS_RE = re.compile(rf"^(?P<word>{STATUS_PHRASES})\b", re.I)
+RAG_WORDS = {"red", "amber", "green", "blue"}
+ROLE_WORDS = re.compile(r"\b(lead|manager|head|officer|director|chair|team|coordinator|co-ordinator|nurse|advisor|adviser)\b", re.I)
+ORG_WORDS = re.compile(r"\b(police|constabulary|trust|council|board|partnership|nhs|csp|icb|ccg|group|service)\b", re.I)
 FINAL_STATUS_RE = re.compile(rf"(?:^|(?<=[\s.;:,()\-–—]))(?P<word>{STATUS_PHRASES})[.!]?\s*$", re.I)
 # A status word ending one cell's text, followed by the next cell's text on the same line.
 INNER_STATUS_RE = re.compile(rf"(?<=[.!?])\s+(?P<word>{STATUS_PHRASES})\s+(?=[A-Z])", re.I)
@@ -143,6 +147,7 @@ class Line:
     number: int  # 1-based line number in the whole text
     page: int  # 0-based page index (form feeds)
     fields: list[str]
+    after_gap: bool = False  # first on its page or after a blank line
 
     @property
     def text(self) -> str:
@@ -214,14 +219,14 @@ def parse_text(
     page_name = (lambda i: labels[i] if i < len(labels) else str(i + 1)) if paged else None
 
     roles, header_key = find_header(lines)
-    preamble, blocks = segment(lines, header_key, plan, name)
+    tabbed = roles is not None or sum(len(ln.fields) > 1 for ln in lines) > 3
+    preamble, blocks = segment(lines, header_key, tabbed, plan, name)
     if not blocks:
         raise ImportFailed(
             name,
             "no recommendations found: expected markers such as 'Recommendation 1', 'Rec 1', '5.1' "
             "or '3.140(a)' at the start of a line",
         )
-    tabbed = roles is not None or sum("\t" in "".join(ln.fields) or len(ln.fields) > 1 for ln in lines) > 3
     for block in blocks:
         rec = read_block(block, roles, tabbed, name, page_name)
         plan.recommendations.append(rec)
@@ -232,13 +237,15 @@ def parse_text(
 
 
 def split_lines(text: str) -> list[Line]:
-    lines, page = [], 0
+    lines: list[Line] = []
+    page = 0
     for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+        gap = not lines or lines[-1].blank
         if "\f" in raw:
             page += raw.count("\f")
-            raw = raw.replace("\f", "")
+            raw, gap = raw.replace("\f", ""), True
         fields = [f.strip(" \u00a0") for f in raw.split("\t")]
-        lines.append(Line(number, page, fields))
+        lines.append(Line(number, page, fields, gap))
     return lines
 
 
@@ -278,7 +285,7 @@ def match_marker(line: Line) -> re.Match | None:
 # --- segmentation ------------------------------------------------------------------------
 
 
-def segment(lines: list[Line], header: str, plan: ParsedPlan, name: str) -> tuple[list[Line], list[Block]]:
+def segment(lines: list[Line], header: str, tabbed: bool, plan: ParsedPlan, name: str) -> tuple[list[Line], list[Block]]:
     """Split lines into the preamble and one block per recommendation, applying banners."""
     preamble: list[Line] = []
     blocks: list[Block] = []
@@ -299,7 +306,7 @@ def segment(lines: list[Line], header: str, plan: ParsedPlan, name: str) -> tupl
             agency, agency_raw, agency_conf = "", "", 0.0
             continue
         following = content[i + 1] if i + 1 < len(content) else None
-        banner = agency_banner(line, following, words)
+        banner = agency_banner(line, following, words, tabbed)
         if banner:
             agency, agency_raw, agency_conf, stray = banner
             if level != "single_agency":
@@ -322,12 +329,16 @@ def _marker_text(marker: re.Match) -> str:
     return marker.group("marker").rstrip(" :.-–\t") if not marker.group("plain") else marker.group("plain") + "."
 
 
-def agency_banner(line: Line, following: Line | None, vocab: list[str]):
+def agency_banner(line: Line, following: Line | None, vocab: list[str], tabbed: bool):
     """(agency, raw text, confidence, stray text) if this line is an agency banner, else None.
 
     A banner is short, has nothing in the recommendation column of a table row, names an
-    agency, and is followed by a marker or by another banner line.
+    agency, and is followed by a marker or by another banner line. In text without
+    columns it also follows a blank line, so the last wrapped line of an update
+    ("Safeguarding Adults Board.") is not taken for one.
     """
+    if not tabbed and not line.after_gap or LABEL_RE.match(line.text):
+        return None
     fields = list(line.fields)
     stray = ""
     if len(fields) > 1 and FINAL_STATUS_RE.fullmatch(fields[-1] or "-"):
@@ -423,6 +434,7 @@ def read_block(block: Block, roles: list[str] | None, tabbed: bool, name: str, p
     action.completion_date_raw = join(buckets.pop("completion", []))
     rec.scope_raw = join(buckets.pop("scope", []))
     _place_lead(action, join(buckets.pop("lead", [])))
+    _status_from_outcome(action)
     _place_owner(rec, action, block)
     unplaced = buckets.pop("unplaced", []) + block.stray
     for role, texts in buckets.items():  # columns with no known role: kept verbatim
@@ -488,15 +500,31 @@ def join(parts: list[str]) -> str:
 
 
 def _place_lead(action: ParsedAction, lead: str) -> None:
-    """A person's name goes to named_lead (personal data); anything else is an agency."""
+    """A person's name goes to named_lead (personal data), a job title ("Housing Manager") to
+    extra["lead_role"]; anything else is an agency."""
     if not lead:
         return
-    if PERSON_RE.match(lead) and not AGENCY_WORDS.search(lead):
+    if ROLE_WORDS.search(lead) and not ORG_WORDS.search(lead):
+        action.extra["lead_role"] = lead
+    elif PERSON_RE.match(lead) and not AGENCY_WORDS.search(lead):
         action.named_lead = lead
         action.confidence["named_lead"] = 0.8
     else:
         action.lead_agency_raw = lead
         action.confidence["lead_agency_raw"] = 0.75 if AGENCY_WORDS.search(lead) else 0.5
+
+
+def _status_from_outcome(action: ParsedAction) -> None:
+    """A completion/outcome cell that starts with a status word ("Completed 12/01/2024", "Ongoing",
+    "Amber") is the status when there is no status column."""
+    found = LEADING_STATUS_RE.match(action.completion_date_raw)
+    if action.status_raw or action.rag or not found:
+        return
+    word = found.group("word")
+    if word.lower() in RAG_WORDS:
+        action.rag = word
+    else:
+        action.status_raw = word
 
 
 def _place_owner(rec: ParsedRecommendation, action: ParsedAction, block: Block) -> None:
