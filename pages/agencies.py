@@ -1,0 +1,58 @@
+"""Agencies: who is behind, by how long, and the overdue list to send to each agency lead."""
+import streamlit as st
+
+from dhrlearn import charts
+from dhrlearn.export.tables import drop_personal
+from ui import components as ui
+from ui import data, filters
+
+ui.page_header("Agencies", "Overdue actions by agency, oldest first: the list an oversight meeting chases agencies with.")
+selected = filters.current()
+overdue = data.query("overdue_actions", selected)
+by_agency = data.query("overdue_by_agency", selected)
+completion = data.query("completion_by_agency", selected)
+
+ui.kpi_row([
+    ("Overdue actions", f"{len(overdue):,}", "Target date passed, not complete or closed"),
+    ("Agencies with overdue actions", f"{len(by_agency):,}", "Agencies leading or owning at least one overdue action"),
+    ("Oldest overdue", f"{int(overdue['days_overdue'].max()):,} days" if len(overdue) else "–",
+     "Days since the target date of the longest-overdue action"),
+])
+if completion.empty:
+    ui.empty()
+    st.stop()
+
+AGENCY_COLUMNS = ["agency", "agency_type", "agency_known"]
+ui.chart(charts.overdue_by_agency(by_agency),
+         by_agency[AGENCY_COLUMNS + ["overdue", "days_0_90", "days_91_180", "days_181_365", "over_a_year",
+                                     "oldest_days", "oldest_target_date"]],
+         "overdue_by_agency", note="An action shared by two agencies counts once for each of them.")
+
+ui.chart(charts.completion_by_agency(completion),
+         completion[AGENCY_COLUMNS + ["actions", "actions_complete", "pct_actions_complete", "overdue"]],
+         "completion_by_agency")
+left, _ = st.columns([3, 2])
+with left:
+    ui.chart(charts.overdue_ageing(overdue),
+             overdue["ageing_bucket"].value_counts().rename_axis("ageing_bucket").reset_index(name="overdue"),
+             "overdue_ageing")
+
+st.subheader("Overdue actions, oldest first")
+if overdue.empty:
+    st.success("No action is overdue for these filters.", icon=":material/check_circle:")
+    st.stop()
+OVERDUE_COLUMNS = {
+    "reference": "Case", "partnership": "Partnership", "recommendation_number": "Rec.",
+    "recommendation_text": "Recommendation", "action_text": "Action", "agencies": "Agencies",
+    "target_date_raw": "Target (as written)", "target_date": "Target date", "days_overdue": "Days overdue",
+    "ageing_bucket": "Overdue for", "status_raw": "Status (as written)", "src_file": "File",
+    "src_location": "Place in file", "src_rows": "Rows",
+}
+table = drop_personal(overdue)[list(OVERDUE_COLUMNS)].rename(columns=OVERDUE_COLUMNS)
+st.dataframe(table, hide_index=True, column_config={
+    "Target date": st.column_config.DateColumn(format="DD/MM/YYYY"),
+    "Recommendation": st.column_config.TextColumn(width="large"),
+    "Action": st.column_config.TextColumn(width="medium"),
+})
+st.caption("Staff names are left out of this list and its downloads.")
+ui.table_downloads(table, f"overdue_actions_{selected.as_of:%Y-%m-%d}", "overdue", sheet="Overdue actions")

@@ -1,0 +1,51 @@
+"""Overview: the headline in one screen for the board."""
+import streamlit as st
+
+from dhrlearn import charts
+from ui import components as ui
+from ui import data, filters
+
+ui.page_header("Overview", "How many actions, what share complete, how many overdue, and which case is furthest behind.")
+selected = filters.current()
+kpis = data.query("kpis", selected).iloc[0]
+
+
+def _count(value) -> str:
+    return "0" if value is None or value != value else f"{int(value):,}"
+
+
+def _pct(value) -> str:
+    return "–" if value is None or value != value else f"{value:.0f}%"
+
+
+oldest = kpis["oldest_overdue_days"]
+ui.kpi_row([
+    ("Cases", _count(kpis["cases"]), "Reviews with an action plan in force on the as-of date"),
+    ("Recommendations", _count(kpis["recommendations"]), "Recommendations in those plans"),
+    ("Actions", _count(kpis["actions"]), "Actions agreed to deliver the recommendations"),
+    ("Complete", _pct(kpis["pct_actions_complete"]), "Share of actions whose status is complete"),
+    ("Overdue", _count(kpis["overdue"]), "Target date passed, not complete or closed"),
+    ("Oldest overdue", "–" if oldest != oldest or oldest is None else f"{int(oldest):,} days",
+     "Days since the target date of the longest-overdue action"),
+])
+if not kpis["actions"]:
+    ui.empty()
+    st.stop()
+
+by_case = data.query("completion_by_case", selected)
+behind = by_case.sort_values(["pct_actions_complete", "overdue"], ascending=[True, False]).iloc[0]
+st.markdown(
+    f"**Furthest behind:** {behind['reference']} ({behind['partnership']}), "
+    f"{behind['pct_actions_complete']:.0f}% of {int(behind['actions'])} actions complete, "
+    f"{int(behind['overdue'])} overdue."
+)
+
+left, right = st.columns(2)
+with left:
+    statuses = data.query("status_counts", selected)
+    ui.chart(charts.status_breakdown(statuses), statuses[["status", "actions", "pct_actions"]], "status_breakdown")
+with right:
+    by_year = data.query("completion_by_year", selected)
+    ui.chart(charts.trend_over_time(by_year), by_year, "trend_over_time")
+
+ui.chart(charts.completion_by_case(by_case), by_case.drop(columns=["case_id"]), "completion_by_case")

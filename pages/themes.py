@@ -1,0 +1,3 @@
+import streamlit as st
+from ui import components as ui
+ui.page_header("themes", "Coming next.")

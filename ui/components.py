@@ -1,0 +1,132 @@
+"""Building blocks every page uses: the demo notice, KPI rows, charts with their data and
+image downloads, table downloads, and highlighted text."""
+from __future__ import annotations
+
+import html
+import importlib.util
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dhrlearn.export import tables
+from ui import data, filters
+
+SOURCE = "Source: DHR action plans imported into dhrlearn"
+
+
+def _has_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _run_inside_app() -> None:
+    """When the first visit after the server starts is a deep link (/agencies?...), Streamlit runs
+    that pages/ file on its own, the legacy way, without app.py's frame and filters. Leave legacy
+    mode and run again: app.py's st.navigation then opens the same page with the same URL."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def page_header(title: str, intro: str) -> None:
+    _run_inside_app()
+    st.title(title)
+    st.caption(f"{intro}  \nShowing {filters.describe(filters.current())}.")
+    demo_notice()
+
+
+def demo_notice() -> None:
+    """Say so, on every page, whenever the database holds demo cases."""
+    cases = data.query("stored_cases")
+    if cases.empty or not cases["demo"].any():
+        return
+    demo = int(cases["demo"].sum())
+    whole = "All" if demo == len(cases) else f"{demo} of {len(cases)}"
+    st.warning(f"**Demo data.** {whole} cases in this database are invented examples, not real reviews. "
+               "Import your own action plans on the Import page.", icon=":material/science:")
+
+
+def kpi_row(metrics: list[tuple[str, object, str]], per_row: int = 3) -> None:
+    """Bordered metrics, `per_row` to a row so labels and values are never cut short: (label, value, help)."""
+    for start in range(0, len(metrics), per_row):
+        chunk = metrics[start:start + per_row]
+        for column, (label, value, help_text) in zip(st.columns(per_row), chunk):
+            column.metric(label, value, help=help_text, border=True)
+
+
+def _alt_text(fig: go.Figure, table: pd.DataFrame) -> str:
+    title = fig.layout.title.text or "Chart"
+    return f"{title}. The data behind it is in the table below the chart ({len(table)} rows)."
+
+
+def chart(fig: go.Figure, table: pd.DataFrame, key: str, *, note: str | None = None, national: bool = False) -> None:
+    """A chart, its data as a table (the text alternative), and PNG/SVG downloads."""
+    st.plotly_chart(fig, key=f"chart_{key}", theme=None, config={"displaylogo": False},
+                    alt=_alt_text(fig, table))
+    if note:
+        st.caption(note)
+    with st.expander(f"Table: {fig.layout.title.text}"):
+        st.dataframe(table, hide_index=True)
+    image_downloads(fig, key, national)
+
+
+def image_downloads(fig: go.Figure, key: str, national: bool = False) -> None:
+    """PNG (print quality) and SVG of the chart, with title, as-of date and source line."""
+    if not _has_module("dhrlearn.export.images"):
+        return
+    from dhrlearn.export import images
+
+    as_of = filters.current().as_of
+    title = fig.layout.title.text or key.replace("_", " ").capitalize()
+    source = images.source_text(as_of, national=national)
+    row = st.container(horizontal=True)
+    row.download_button("PNG image", data=lambda: images.figure_png(fig, title=title, as_of=as_of, source=source),
+                        file_name=f"{key}.png", mime="image/png", key=f"png_{key}", on_click="ignore",
+                        icon=":material/image:", help="Print-quality image (300 dpi) with title, as-of date and source")
+    row.download_button("SVG image", data=lambda: images.figure_svg(fig, title=title, as_of=as_of, source=source),
+                        file_name=f"{key}.svg", mime="image/svg+xml", key=f"svg_{key}", on_click="ignore",
+                        icon=":material/draw:", help="Scalable image for documents and the web")
+
+
+def table_downloads(table: pd.DataFrame, name: str, key: str, sheet: str | None = None) -> None:
+    """XLSX and CSV of a table, built only when clicked."""
+    row = st.container(horizontal=True)
+    row.download_button("Download XLSX", data=lambda: tables.to_xlsx_bytes({sheet or name: table}),
+                         file_name=f"{name}.xlsx", key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    row.download_button("Download CSV", data=lambda: tables.to_csv_bytes(table), file_name=f"{name}.csv",
+                          key=f"csv_{key}", on_click="ignore", icon=":material/download:", mime="text/csv")
+
+
+def highlight(text: str, words: Iterable[str]) -> str:
+    """HTML of `text` (escaped) with every matched word in bold on a highlight, so the mark
+    survives greyscale and screen readers announce it as marked text."""
+    escaped = html.escape(text or "")
+    terms = sorted({w.strip() for w in words if w and w.strip()}, key=len, reverse=True)
+    if not terms:
+        return escaped
+    pattern = re.compile("|".join(re.escape(html.escape(t)) for t in terms), re.IGNORECASE)
+    return pattern.sub(lambda m: f"<mark><strong>{m.group(0)}</strong></mark>", escaped)
+
+
+def evidence(text: str, words: Iterable[str]) -> None:
+    st.markdown(highlight(text, words), unsafe_allow_html=True)
+
+
+def empty(message: str = "Nothing matches the filters chosen. Widen them in the sidebar.") -> None:
+    st.info(message, icon=":material/filter_alt_off:")
+
+
+def missing_query(*names: str) -> bool:
+    """True (and a note on the page) when a named query this section needs is not there yet."""
+    missing = [n for n in names if not data.has_query(n)]
+    if missing:
+        st.info(f"This section needs the named queries {', '.join(missing)}, which are not installed.")
+    return bool(missing)
