@@ -219,7 +219,8 @@ def parse_text(
     page_name = (lambda i: labels[i] if i < len(labels) else str(i + 1)) if paged else None
 
     roles, header_key = find_header(lines)
-    tabbed = roles is not None or sum(len(ln.fields) > 1 for ln in lines) > 3
+    filled = [ln for ln in lines if not ln.blank]
+    tabbed = roles is not None or sum(len(ln.fields) > 1 for ln in filled) >= 0.3 * len(filled)
     preamble, blocks = segment(lines, header_key, tabbed, plan, name)
     if not blocks:
         raise ImportFailed(
