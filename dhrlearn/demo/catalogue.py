@@ -27,7 +27,7 @@ PARTNERSHIPS = [
 
 # Obviously fictional staff (update logs name staff; these are personal data in real plans).
 STAFF = [
-    "Officer A. Example",
+    "PC A. Example",
     "J. Placeholder",
     "DS B. Sample",
     "Dr C. Fictitious",
@@ -420,6 +420,38 @@ STATUS_WORDS = {
 }
 
 
+# Agencies plans name, from data/reference/agencies.csv. The demo places are fictional, so
+# it uses the reference list's generic and national names, never another area's bodies.
+AGENCIES_BY_TYPE = {
+    "Police": ["Police"],
+    "Health commissioners": ["Integrated Care Board"],  # "Clinical Commissioning Group" before July 2022
+    "Primary care": ["GP practices"],
+    "NHS trusts": ["Hospital services"],
+    "Adult social care": ["Adult Social Care"],
+    "Children's services": ["Children's Social Care"],
+    "Local authority / CSP": ["Community Safety Partnership", "Local authority"],
+    "Probation": ["Probation Service"],
+    "Domestic abuse services": ["IDVA service", "Women's Aid", "Refuge", "Domestic abuse services"],
+    "Substance misuse services": ["Change Grow Live", "Turning Point", "With You", "Humankind", "Cranstoun"],
+    "Housing": ["Housing"],
+}
+# Learning whose owner is one particular service within its type.
+LEARNING_AGENCY = {
+    "dual_diagnosis": "Mental health services",
+    "cmht_risk": "Mental health services",
+    "crisis_discharge": "Mental health services",
+    "maternity": "Maternity services",
+    "older_victims": "Safeguarding Adults Board",
+    "encompass": "Schools",
+    "perpetrator_programme": "Probation Service",
+    "marac": "MARAC",
+}
+CCG_ENDS = (2022, 7, 1)  # Clinical Commissioning Groups became Integrated Care Boards
+# Aliases naming real places are left out: the demo's places are fictional.
+REAL_PLACE_WORDS = ("worcester", "worcs", "mercia", "hereford", "h&w", "wye", "midlands", "wychavon", "malvern",
+                    "bromsgrove", "redditch", "wyre", "platform", "rooftop", "warwick", "wm ", "metropolitan")
+
+
 @dataclass
 class AgencyChoice:
     """An agency as a plan writes it (canonical name or alias) and what it stands for."""
@@ -427,10 +459,3 @@ class AgencyChoice:
     written: str
     canonical: str
     agency_type: str
-
-
-@dataclass
-class AgencyPool:
-    """Reference agencies by type, read from data/reference/agencies.csv."""
-
-    by_type: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)  # type -> [(canonical, aliases)]

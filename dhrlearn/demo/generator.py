@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from dhrlearn import config
 from dhrlearn.demo import catalogue as cat
+from dhrlearn.importers.grid import looks_like_person
 from dhrlearn.model import AgencyRef, CaseMeta, ParsedAction, ParsedPlan, ParsedRecommendation
 
 DEFAULT_SEED = 2026
@@ -50,6 +51,7 @@ class DemoCase:
     format: str  # docx | pdf | xlsx | csv
     layout: str  # home_office | seed
     status_column: bool  # False: the status word ends the update text, as in the seed plan
+    number_style: str = "Recommendation {n}"
     dates: list[dt.date] = field(default_factory=list)  # as-of date of each version
     plans: list[ParsedPlan] = field(default_factory=list)
 
@@ -65,46 +67,56 @@ class DemoCase:
 # ---------------------------------------------------------------- agencies
 
 
-def load_agencies(path=None) -> dict[str, list[tuple[str, list[str]]]]:
-    """Reference agencies by type: {type: [(canonical, [aliases])]} from agencies.csv."""
+def load_agencies(path=None) -> dict[str, tuple[str, list[str]]]:
+    """Reference agencies: {canonical: (type, [aliases])} from agencies.csv."""
     path = path or config.REFERENCE_DIR / "agencies.csv"
-    by_type: dict[str, dict[str, list[str]]] = {}
+    agencies = {}
     with open(path, newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            name = (row.get("canonical") or row.get("agency") or row.get("name") or "").strip()
-            kind = (row.get("agency_type") or row.get("type") or "").strip()
-            if not name or not kind:
-                continue
-            aliases = by_type.setdefault(kind, {}).setdefault(name, [])
-            for alias in (row.get("aliases") or row.get("alias") or "").replace("|", ";").split(";"):
-                if alias.strip() and alias.strip() != name:
-                    aliases.append(alias.strip())
-    return {kind: sorted(names.items()) for kind, names in by_type.items()}
+            aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+            agencies[row["canonical"].strip()] = (row["type"].strip(), aliases)
+    return agencies
 
 
 class AgencyPicker:
-    """Chooses each partnership's local agencies once, then writes them as plans do."""
+    """Chooses each partnership's agencies once, then writes them as plans do (name or alias)."""
 
-    def __init__(self, agencies: dict[str, list[tuple[str, list[str]]]], rng: random.Random):
+    def __init__(self, agencies: dict[str, tuple[str, list[str]]], rng: random.Random):
         self.agencies = agencies
         self.rng = rng
-        self.local: dict[tuple[str, str], tuple[str, list[str]]] = {}
+        self.local: dict[tuple[str, str], str] = {}
 
-    def pick(self, partnership: str, agency_type: str) -> tuple[str, list[str]]:
+    def canonical(self, partnership: str, agency_type: str, learning_key: str = "", when: dt.date | None = None) -> str:
+        if learning_key in cat.LEARNING_AGENCY:
+            return cat.LEARNING_AGENCY[learning_key]
+        if agency_type == "Health commissioners" and when and when < dt.date(*cat.CCG_ENDS):
+            return "Clinical Commissioning Group"
         key = (partnership, agency_type)
         if key not in self.local:
-            options = self.agencies.get(agency_type) or self.agencies[_fallback_type(self.agencies)]
-            self.local[key] = self.rng.choice(options)
+            self.local[key] = self.rng.choice(cat.AGENCIES_BY_TYPE[agency_type])
         return self.local[key]
 
-    def write(self, partnership: str, agency_type: str, rng: random.Random) -> cat.AgencyChoice:
-        canonical, aliases = self.pick(partnership, agency_type)
-        written = rng.choice(aliases) if aliases and rng.random() < 0.3 else canonical
+    def write(self, canonical: str, rng: random.Random) -> cat.AgencyChoice:
+        if canonical not in self.agencies:
+            raise KeyError(f"demo agency {canonical!r} is not in data/reference/agencies.csv")
+        agency_type, aliases = self.agencies[canonical]
+        usable = [a for a in aliases if _fictional_safe(a) and len(a) > 2 and not looks_like_person(a)]
+        written = rng.choice(usable) if usable and rng.random() < 0.3 else canonical
         return cat.AgencyChoice(written, canonical, agency_type)
 
 
-def _fallback_type(agencies) -> str:
-    return next(k for k in agencies if "local authority" in k.lower() or "csp" in k.lower())
+SMALL_WORDS = {"and", "of", "the", "for", "in", "on"}
+
+
+def title_case(name: str) -> str:
+    """'Mental Health Services' from 'Mental health services'; abbreviations kept as written."""
+    return " ".join(w if w.lower() in SMALL_WORDS or not w[0].isalpha() else w[0].upper() + w[1:]
+                    for w in name.split())
+
+
+def _fictional_safe(alias: str) -> bool:
+    low = alias.lower() + " "
+    return not any(word in low for word in cat.REAL_PLACE_WORDS) and "(" not in alias
 
 
 # ---------------------------------------------------------------- dates
@@ -151,12 +163,13 @@ def generate(seed: int = DEFAULT_SEED, n_cases: int = DEFAULT_CASES, agencies=No
 
 
 def _reference(rng: random.Random, place: str, year: int, serial: int) -> str:
+    """A case reference in one of the styles partnerships use (never naming a year other than the death's)."""
     style = rng.randrange(3)
     if style == 0:
-        return f"DHR {year + 1}/{serial:02d}"
+        return f"DHR {year}/{serial:02d}"
     if style == 1:
         return f"Case No. {serial + 10}"
-    return f"{place[:3].upper()}-DHR-{year}-{serial:02d}"
+    return f"DHR {place[:3].upper()}{year % 100:02d}-{serial:02d}"
 
 
 def _features(rng: random.Random) -> frozenset[str]:
@@ -178,7 +191,8 @@ def _case(rng, picker, index, partnership, place, region, year, serial) -> DemoC
     features = _features(rng)
     fmt = FORMATS[index % len(FORMATS)]
     layout = rng.choice(LAYOUTS)
-    case = DemoCase(meta, features, fmt, layout, status_column=layout == "home_office" or rng.random() < 0.6)
+    case = DemoCase(meta, features, fmt, layout, status_column=layout == "home_office" or rng.random() < 0.6,
+                    number_style=rng.choice(["Recommendation {n}", "Recommendation No {n}", "Recommendation No. {n}"]))
     first = dt.date(year + 1, 1, 1) + dt.timedelta(days=rng.randrange(180, 540))
     dates = [first]
     for _ in range(rng.choice([1, 2, 2])):
@@ -240,8 +254,6 @@ def _choose_learnings(rng, features) -> tuple[list[cat.Learning], list[cat.Learn
     chosen_s = rng.sample(tied_s, min(len(tied_s), max(1, n_single // 2))) if tied_s else []
     rest_s = [x for x in single if x not in chosen_s]
     chosen_s += rng.sample(rest_s, max(0, min(len(rest_s), n_single - len(chosen_s))))
-    # Plans group single-agency recommendations under agency banners.
-    chosen_s.sort(key=lambda x: (x.agency_type, x.key))
     return chosen_o, chosen_s
 
 
@@ -249,37 +261,48 @@ def _story(rng, picker, case: DemoCase, dates: list[dt.date], place: str) -> lis
     overview, single = _choose_learnings(rng, case.features)
     partnership = case.meta.partnership
     age = LATEST_AS_OF.year - case.meta.year  # older cases have finished more
-    recs = []
     owners: dict[str, cat.AgencyChoice] = {}  # one spelling per agency within a plan, as under a banner
-    for learning in overview + single:
+
+    def agency(learning_key: str, agency_type: str) -> cat.AgencyChoice:
+        name = picker.canonical(partnership, agency_type, learning_key, dates[0])
+        if name not in owners:
+            owners[name] = picker.write(name, rng)
+        return owners[name]
+
+    def owner(learning_key: str, agency_type: str) -> cat.AgencyChoice:
+        """A single-agency owner as its banner row writes it: in title case."""
+        choice = agency(learning_key, agency_type)
+        return cat.AgencyChoice(title_case(choice.written), choice.canonical, choice.agency_type)
+
+    planned = [(x, None) for x in overview] + [(x, owner(x.key, x.agency_type)) for x in single]
+    # Plans group single-agency recommendations under one banner per agency.
+    planned.sort(key=lambda pair: (pair[1] is not None, pair[1].canonical if pair[1] else ""))
+    recs = []
+    for learning, owner in planned:
         text = rng.choice(learning.phrasings).format(place=place)
-        if learning.level == "overview":
-            owner = None
-            owner_raw = rng.choice(["All agencies", f"All agencies / {partnership}", partnership])
-        else:
-            if learning.agency_type not in owners:
-                owners[learning.agency_type] = picker.write(partnership, learning.agency_type, rng)
-            owner = owners[learning.agency_type]
-            owner_raw = owner.written
+        owner_raw = owner.written if owner else ""  # overview rows name no owner: the section says "all"
         n_actions = rng.choice([1, 1, 2, 2, 3]) if len(learning.actions) > 1 else 1
         texts = rng.sample(learning.actions, min(n_actions, len(learning.actions)))
         actions = []
         for text_a in texts:
-            agency = owner or picker.write(partnership, learning.agency_type if rng.random() < 0.7 else
-                                           rng.choice(["Police", "Local authority / CSP", "Adult social care"]), rng)
-            actions.append(_action_story(rng, text_a, agency, learning.training, 0, dates, age))
+            lead = owner
+            if lead is None:
+                lead_type = learning.agency_type if rng.random() < 0.7 else rng.choice(
+                    ["Police", "Local authority / CSP", "Adult social care"])
+                lead = agency(learning.key if lead_type == learning.agency_type else "", lead_type)
+            actions.append(_action_story(rng, text_a, lead, learning.training, 0, dates, age))
         recs.append(RecStory(len(recs) + 1, text, learning.level, learning.scope, owner, owner_raw, actions))
     # A few new actions appear in later versions (learning from the monitoring meetings).
     for version in range(1, len(dates)):
         for rec in rng.sample(recs, min(len(recs), rng.choice([0, 1, 1, 2]))):
-            agency = rec.owner or rec.actions[0].agency
             text_a = rng.choice([
                 "Re-audit after six months to check the change has held.",
                 "Report evidence of impact to the partnership board.",
                 "Refresh the briefing for staff who joined since the review.",
             ])
             if text_a not in [a.text for a in rec.actions]:
-                rec.actions.append(_action_story(rng, text_a, agency, False, version, dates, age))
+                lead = rec.owner or rec.actions[0].agency
+                rec.actions.append(_action_story(rng, text_a, lead, False, version, dates, age))
     return recs
 
 
@@ -339,7 +362,7 @@ def _plan_version(case: DemoCase, recs: list[RecStory], version: int, as_of: dt.
         if not actions:
             continue
         out = ParsedRecommendation(
-            number_raw=str(rec.number),
+            number_raw=case.number_style.format(n=rec.number),
             number=str(rec.number),
             text=rec.text,
             level=rec.level,
@@ -349,7 +372,7 @@ def _plan_version(case: DemoCase, recs: list[RecStory], version: int, as_of: dt.
             owning_agencies=[_ref(rec.owner)] if rec.owner else [],
         )
         for story in actions:
-            out.actions.append(_action_at(case, story, version, as_of))
+            out.actions.append(_action_at(case, rec, story, version, as_of))
         plan.recommendations.append(out)
     return plan
 
@@ -358,17 +381,20 @@ def _ref(choice: cat.AgencyChoice) -> AgencyRef:
     return AgencyRef(choice.written, choice.canonical, choice.agency_type, True)
 
 
-def _action_at(case: DemoCase, story: ActionStory, version: int, as_of: dt.date) -> ParsedAction:
+def _action_at(case: DemoCase, rec: RecStory, story: ActionStory, version: int, as_of: dt.date) -> ParsedAction:
+    """The action as this version shows it. In the seed's layout a single-agency row names a
+    person as Implementation Lead (its agency is the banner above); other rows name an agency."""
     status = _status_at(story, version, as_of)
     rng = random.Random(f"{story.text}-{story.person}-{story.target}")
     word = story.words.setdefault(status, rng.choice(cat.STATUS_WORDS[status]))
     target_raw, target, precision = _target_at(story, version)
     completed = story.done_on if status == "complete" else None
     log = _update_log(story, version, as_of, case)
+    names_person = case.layout == "seed" and rec.level == "single_agency"
     action = ParsedAction(
         text=story.text,
-        lead_agency_raw=story.agency.written,
-        named_lead=story.person,
+        lead_agency_raw="" if names_person else story.agency.written,
+        named_lead=story.person if names_person else "",
         target_date_raw=target_raw,
         status_raw=word if case.status_column else "",
         completion_date_raw=f"{completed:%d/%m/%Y}" if completed and case.layout == "home_office" else "",

@@ -75,7 +75,7 @@ def meta_lines(case: DemoCase, plan: ParsedPlan) -> list[str]:
 
 
 def recommendation_cell(rec: ParsedRecommendation) -> str:
-    return f"Recommendation {rec.number_raw}\n{rec.text}"
+    return f"{rec.number_raw}\n{rec.text}"
 
 
 def to_grid(case: DemoCase, version: int) -> Grid:
@@ -105,7 +105,7 @@ def to_grid(case: DemoCase, version: int) -> Grid:
                 row = [
                     recommendation_cell(rec) if first else "",
                     action.text,
-                    action.lead_agency_raw,
+                    action.named_lead or action.lead_agency_raw,
                     action.target_date_raw,
                     action.update_text,
                 ]
@@ -280,3 +280,16 @@ def write_corpus(cases: list[DemoCase], out_dir: Path) -> list[Path]:
         if stale.suffix.lstrip(".") in WRITERS and stale not in keep:
             stale.unlink()
     return written
+
+
+def main() -> None:
+    """`python -m dhrlearn.demo.writers`: regenerate data/demo from the generator."""
+    from dhrlearn.demo import DEMO_DIR
+    from dhrlearn.demo.generator import generate
+
+    written = write_corpus(generate(), DEMO_DIR)
+    print(f"Wrote {len(written)} demo plan files to {DEMO_DIR}")
+
+
+if __name__ == "__main__":
+    main()
