@@ -535,10 +535,7 @@ def _place_owner(rec: ParsedRecommendation, action: ParsedAction, block: Block) 
         rec.confidence["owning_agencies_raw"] = block.agency_confidence
         if block.agency_raw != block.agency:
             rec.extra["agency_banner_raw"] = block.agency_raw
-        if not action.lead_agency_raw:
-            action.lead_agency_raw = block.agency
-            action.confidence["lead_agency_raw"] = 0.7  # inferred from the banner
-        return
+        return  # an action with no lead written is led by this agency: the normaliser infers it
     named = action.lead_agency_raw or (action.text if AGENCY_WORDS.search(action.text) and len(action.text) < 90 else "")
     if named:
         rec.owning_agencies_raw = named
