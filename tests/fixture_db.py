@@ -216,7 +216,9 @@ def standard_fixture() -> tuple[duckdb.DuckDBPyConnection, dict]:
           themes: r1 training, r2/a1 mental_health
     Case C "Case 3" (South CSP, 2021, demo): version C1 undated, imported 2022-11-10.
           r1 (single agency): a1 unknown status, 2022-11-30, lead Women's Aid; theme toxic_trio
-          r2 (single agency, no agency): a1 complete 2022-10-01
+          r2 (single agency, no agency, unplaced text): a1 complete 2022-10-01
+    Uptake evidence: B r1 a1 positive + negative, A2 r1 a2 planned. Recurring group 1: A2 r1, B r1
+    (and A1 r1, not in force); group 2: C r1 alone. Warnings on A2 and C1; three import-log rows.
     Case D "Case 4" (North CSP, 2022): version D1 dated 2023-05-01 (not yet in force in March 2023).
           r1: a1 complete 2023-04-30
     """
@@ -228,7 +230,8 @@ def standard_fixture() -> tuple[duckdb.DuckDBPyConnection, dict]:
 
     a = ids["case_a"] = add_case(con, "Case 16", "South CSP", 2020)
     a1 = ids["a1"] = add_plan_version(con, a, "2022-06-30")
-    r = add_recommendation(con, a1, "1", "Share learning on risk with all staff", "overview", owners=[csp])
+    r = ids["a1_r1"] = add_recommendation(con, a1, "1", "Share learning on risk with all staff", "overview",
+                                          owners=[csp])
     ids["a1_r1_a1"] = add_action(con, r, "Briefing to staff", "in_progress", "2022-12-31")
     r = add_recommendation(con, a1, "2", "Review alcohol treatment referrals", "single_agency", owners=[cranstoun])
     ids["a1_r2_a1"] = add_action(con, r, "Audit referrals", "in_progress", "2023-01-31", "month",
@@ -274,8 +277,24 @@ def standard_fixture() -> tuple[duckdb.DuckDBPyConnection, dict]:
     ids["c1_r1_a1"] = add_action(con, r, "Update assessment form", "unknown", "2022-11-30",
                                  leads=["Women's Aid"], status_raw="see notes")
     add_theme(con, r, "toxic_trio", matched="toxic trio")
-    r = ids["c1_r2"] = add_recommendation(con, c1, "2", "Record interpreter needs", "single_agency")
+    r = ids["c1_r2"] = add_recommendation(con, c1, "2", "Record interpreter needs", "single_agency",
+                                          unplaced_text="Page 3 footer: see appendix B")
     ids["c1_r2_a1"] = add_action(con, r, "Add field to form", "complete", "2022-10-01")
+
+    # Training-uptake evidence, recurring groups, warnings and import history (other tables only).
+    add_uptake(con, ids["b1_r1"], "positive", "good uptake", "Good uptake but this tailed off.", ids["b1_r1_a1"])
+    add_uptake(con, ids["b1_r1"], "negative", "tailed off", "Good uptake but this tailed off.", ids["b1_r1_a1"])
+    add_uptake(con, ids["a2_r1"], "planned", "all staff trained by", "All staff trained by June.", ids["a2_r1_a2"])
+    add_recurring(con, 1, ids["a2_r1"], 1.0)
+    add_recurring(con, 1, ids["b1_r1"], 0.8)
+    add_recurring(con, 1, ids["a1_r1"], 1.0)  # the older version of Case A: not in force in March 2023
+    add_recurring(con, 2, ids["c1_r1"], 1.0)  # one case only: not a recurrence
+    add_warning(con, a2, "agency", "Unknown agency 'H&W H&C Trust'", src_location="page 2")
+    add_warning(con, c1, "status", "Could not read status 'see notes'")
+    add_import_log(con, "plan_a1.csv", "imported", a1, attempted_at=dt.datetime(2022, 7, 1, 9, 0))
+    add_import_log(con, "plan_a2.csv", "imported", a2, attempted_at=dt.datetime(2023, 2, 16, 9, 0))
+    add_import_log(con, "plan_a2.csv", "duplicate", None, "same file already imported",
+                   attempted_at=dt.datetime(2023, 2, 17, 9, 0))
 
     d = ids["case_d"] = add_case(con, "Case 4", "North CSP", 2022)
     d1 = ids["d1"] = add_plan_version(con, d, "2023-05-01")

@@ -1,0 +1,35 @@
+-- The cases with a plan in force at $as_of: reference, partnership, year, the version in force, action counts, completion and overdue.
+-- params: as_of, partnerships, year_from, year_to
+-- One row per case passing the case filters, including cases whose plan has no actions.
+WITH cases AS (
+    SELECT * FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
+),
+acts AS (
+    SELECT x.case_id,
+           count(*) AS actions,
+           count(*) FILTER (WHERE x.is_complete) AS actions_complete,
+           count(*) FILTER (WHERE x.is_overdue) AS overdue,
+           max(x.days_overdue) AS oldest_overdue_days,
+           count(DISTINCT x.recommendation_id) AS recommendations
+    FROM actions_in_force($as_of) x
+    WHERE x.case_id IN (SELECT case_id FROM cases)
+    GROUP BY x.case_id
+),
+versions AS (
+    SELECT case_id, count(*) AS versions FROM plan_version GROUP BY case_id
+),
+final AS (
+    SELECT c.case_id, c.reference, c.partnership, c.area, c.region, c.year, c.is_demo,
+           c.plan_version_id, c.version_date, pv.source_file, v.versions,
+           coalesce(a.recommendations, 0) AS recommendations,
+           coalesce(a.actions, 0) AS actions,
+           coalesce(a.actions_complete, 0) AS actions_complete,
+           round(100.0 * a.actions_complete / nullif(a.actions, 0), 1) AS pct_actions_complete,
+           coalesce(a.overdue, 0) AS overdue,
+           a.oldest_overdue_days
+    FROM cases c
+    JOIN plan_version pv ON pv.plan_version_id = c.plan_version_id
+    JOIN versions v ON v.case_id = c.case_id
+    LEFT JOIN acts a ON a.case_id = c.case_id
+)
+SELECT * FROM final ORDER BY partnership, year NULLS LAST, reference

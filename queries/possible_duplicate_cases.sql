@@ -1,0 +1,42 @@
+-- Pairs of stored cases that may be the same review entered twice: same partnership and the same reference once punctuation and "case"/"DHR"/"no" are ignored, or identical recommendation texts.
+-- params: (none)
+-- Compares each case's latest plan version. reason says which rule matched.
+WITH keys AS (
+    SELECT case_id, reference, partnership, year,
+           regexp_replace(regexp_replace(lower(reference), '\b(case|dhr|dardr|review|no|number|ref)\b', '', 'g'),
+                          '[^a-z0-9]+', '', 'g') AS ref_key
+    FROM dhr_case
+),
+latest AS (
+    SELECT case_id, plan_version_id FROM plan_version
+    QUALIFY row_number() OVER (PARTITION BY case_id
+                               ORDER BY coalesce(as_of_date, CAST(imported_at AS DATE)) DESC, imported_at DESC,
+                                        plan_version_id DESC) = 1
+),
+plan_keys AS (
+    SELECT l.case_id,
+           md5(string_agg(regexp_replace(lower(r.text), '[^a-z0-9]+', ' ', 'g'), '|' ORDER BY r.sort_key, r.text)) AS plan_key,
+           count(*) AS recommendations
+    FROM latest l JOIN recommendation r ON r.plan_version_id = l.plan_version_id
+    GROUP BY l.case_id
+),
+same_reference AS (
+    SELECT a.case_id AS case_id_a, b.case_id AS case_id_b, 'same partnership and reference' AS reason
+    FROM keys a JOIN keys b ON a.partnership = b.partnership AND a.ref_key = b.ref_key AND a.case_id < b.case_id
+    WHERE a.ref_key <> ''
+),
+same_plan AS (
+    SELECT a.case_id AS case_id_a, b.case_id AS case_id_b, 'identical recommendation texts' AS reason
+    FROM plan_keys a JOIN plan_keys b ON a.plan_key = b.plan_key AND a.case_id < b.case_id
+),
+pairs AS (
+    SELECT case_id_a, case_id_b, string_agg(reason, '; ' ORDER BY reason) AS reason
+    FROM (SELECT * FROM same_reference UNION ALL SELECT * FROM same_plan)
+    GROUP BY case_id_a, case_id_b
+),
+final AS (
+    SELECT p.reason, p.case_id_a, a.reference AS reference_a, a.partnership AS partnership_a, a.year AS year_a,
+           p.case_id_b, b.reference AS reference_b, b.partnership AS partnership_b, b.year AS year_b
+    FROM pairs p JOIN keys a ON a.case_id = p.case_id_a JOIN keys b ON b.case_id = p.case_id_b
+)
+SELECT * FROM final ORDER BY partnership_a, reference_a, reference_b
