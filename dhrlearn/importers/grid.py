@@ -182,7 +182,7 @@ _REC_MARKER = re.compile(
     r"^\s*(?P<marker>"
     r"(?:recommendation|rec)\.?\s*(?:no\.?|number|#)?\s*\d+(?:\.\d+)*(?:\s*\(?[a-z]\))?"  # Recommendation No 1
     r"|\d+(?:\.\d+)+(?:\s*\(?[a-z]\))?"  # 5.1, 3.140(a)
-    r"|\d+(?:\s*\(?[a-z]\))?(?=[.):]?\s|[.):]?$)"  # 1  1.  1)  2(a)
+    r"|\d{1,3}(?:\s*\(?[a-z]\))?(?=[.):]?\s|[.):]?$)"  # 1  1.  1)  2(a); not a year
     r"|R\d+(?:\.\d+)*"  # R1, R2.1
     r")\s*[.):\-–]?\s*",
     re.IGNORECASE,
@@ -322,7 +322,7 @@ def read_case_metadata(lines: list[str]) -> tuple[CaseMeta, dt.date | None]:
         if not case.reference and (m := _CASE_REF.search(line)):
             case.reference = m.group(0).strip()
         if not case.partnership and (m := _PARTNERSHIP.search(line)):
-            case.partnership = re.sub(r"^(?:The|the|of|by|and)\s+", "", m.group(1).strip())
+            case.partnership = re.sub(r"^(?:(?:The|the|of|by|and|for|Partnership|CSP)\s+)+", "", m.group(1).strip())
         if as_of is None and (m := _AS_OF.search(line)):
             as_of = parse_day(m.group("date"))
         if case.year is None and (m := _YEAR.search(line)):

@@ -1,0 +1,74 @@
+"""CSV import: the seed plan in the Home Office template, delimiters and encodings."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dhrlearn.importers import parse_bytes, parse_path
+from dhrlearn.importers.tabular_csv import sniff_delimiter
+from dhrlearn.normalise.plan import normalise_plan
+from tests.fixtures import seed_plan as seed
+
+FIXTURES = Path(__file__).parent / "fixtures" / "tabular"
+
+
+@pytest.fixture(scope="module")
+def plan():
+    [plan] = parse_path(FIXTURES / "seed_home_office.csv")
+    return plan
+
+
+def test_seed_csv_case_details(plan):
+    assert plan.format == "csv" and plan.importer_version.startswith("csv-")
+    assert plan.case.reference == "Case No. 16"
+    assert plan.case.partnership == seed.PARTNERSHIP
+    assert plan.as_of_date == dt.date(2023, 1, 12)
+
+
+def test_seed_csv_recommendations_levels_and_agencies(plan):
+    recs = plan.recommendations
+    assert [r.number_raw for r in recs] == [r.number_raw for r in seed.RECOMMENDATIONS]
+    assert [r.level for r in recs] == ["overview"] * 4 + ["single_agency"] * 8
+    assert [r.owning_agencies_raw for r in recs] == [r.owning_agency for r in seed.RECOMMENDATIONS]
+    for got, truth in zip(recs, seed.RECOMMENDATIONS):
+        assert got.text == truth.text
+        assert got.scope_raw == "Local"
+
+
+def test_seed_csv_actions_raw_fields(plan):
+    for got, truth in zip(plan.recommendations, seed.RECOMMENDATIONS):
+        [action] = got.actions
+        expected = truth.actions[0]
+        assert action.text == expected.action
+        assert action.lead_agency_raw == truth.lead_agency
+        assert action.target_date_raw == expected.target
+        assert action.update_text.endswith(expected.status_word)
+        assert action.status_raw == expected.status_word  # from "Date of completion and outcome"
+        assert action.provenance.file == "seed_home_office.csv" and action.provenance.rows.startswith("row ")
+
+
+def test_seed_csv_normalised_statuses(plan):
+    normalised = normalise_plan(plan)
+    statuses = [r.actions[0].status for r in normalised.recommendations]
+    assert statuses.count("complete") == 11
+    assert statuses[7] == "off_track"
+    assert seed.mismatches(normalised, seed.SEED_TRUTH) == []
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_delimiters_sniffed(delimiter):
+    rows = [["Ref", "Recommendation", "Lead Agency", "Status"],
+            ["1", "Police, health and housing should share information.", "Police", "Complete"],
+            ["2", "Train staff; audit the training.", "ICB", "Ongoing"]]
+    text = "\r\n".join(delimiter.join(f'"{c}"' if delimiter in c else c for c in r) for r in rows)
+    assert sniff_delimiter(text) == delimiter
+    [plan] = parse_bytes(text.encode(), "plan.csv")
+    assert [(r.number_raw, r.text, r.actions[0].status_raw) for r in plan.recommendations] == [
+        ("1", "Police, health and housing should share information.", "Complete"),
+        ("2", "Train staff; audit the training.", "Ongoing")]
+
+
+def test_utf16_csv_from_excel_unicode_text():
+    text = "Recommendation\tLead Agency\r\n1 Women’s Aid to review\tWomen’s Aid\r\n"
+    [plan] = parse_bytes(text.encode("utf-16"), "plan.csv")
+    assert plan.recommendations[0].actions[0].lead_agency_raw == "Women’s Aid"
