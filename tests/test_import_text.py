@@ -366,3 +366,18 @@ if __name__ == "__main__":  # print the accuracy table
         source = truth_file.with_name(truth_file.name.replace(".truth.json", ".txt"))
         scores = field_accuracy(parse(source.read_bytes(), source.name)[0], truth)
         print(f"{source.stem:28} " + " ".join(f"{v:>11.2f}" for v in scores.values()))
+
+
+def test_space_laid_out_columns_are_read_by_header_position():
+    layout = (
+        "Recommendation       Lead            Target Date     Update\n"
+        "Rec 1 Train          Named Nurse     March 2024      Sessions booked.\n"
+        "all staff.                                           Ongoing\n"
+        "Rec 2 Audit          Westbury CSP                    Complete\n"
+    )
+    [plan] = parse_text(layout, "layout.txt")
+    first, second = plan.recommendations
+    assert first.text == "Train all staff." and first.actions[0].target_date_raw == "March 2024"
+    assert first.actions[0].update_text == "Sessions booked. Ongoing"
+    assert first.actions[0].extra["lead_role"] == "Named Nurse"  # a job title, not an agency or a person
+    assert second.owning_agencies_raw == "Westbury CSP" and second.actions[0].target_date_raw == ""

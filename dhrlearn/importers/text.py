@@ -129,6 +129,7 @@ REVIEW_DATE_RES = (
     re.compile(rf"(?P<date>{DATE_RE})\s+(?:jan\w*\s+)?review", re.I),
     re.compile(rf"\b(?:position|updated?|status)\s+(?:as\s+)?(?:at|on)\s+(?P<date>{DATE_RE})", re.I),
 )
+HEADING_DATE_RE = re.compile(rf"\bas\s+(?:at|of)\s+(?P<date>{DATE_RE})", re.I)  # "Action plan as at 30 April 2024"
 CASE_REF_RES = (
     re.compile(r"\b(Case\s+(?:No\.?|Number)\s*\d+[\w/-]*)", re.I),
     re.compile(r"\b((?:DHR|DARDR)\s*(?:No\.?\s*)?\d+(?:[/-]\d+)*)", re.I),
@@ -207,7 +208,7 @@ def parse_text(
     Pages are separated by form feeds; `page_labels[i]` names page i (default "1", "2"...).
     Callers holding the original file's bytes pass their `sha256`.
     """
-    lines = split_lines(text)
+    lines = split_lines(layout_to_tabs(text) or text)
     plan = ParsedPlan(
         source_file=name,
         sha256=sha256 or sha256_of(text.encode("utf-8")),
@@ -248,6 +249,36 @@ def split_lines(text: str) -> list[Line]:
         fields = [f.strip(" \u00a0") for f in raw.split("\t")]
         lines.append(Line(number, page, fields, gap))
     return lines
+
+
+def layout_to_tabs(text: str) -> str | None:
+    """Text laid out with spaces (`pdftotext -layout`, pdfplumber layout=True) as tab-separated columns.
+
+    Cells are runs of words separated by single spaces; two or more spaces end a cell.
+    Each cell goes to the header column starting at or before it, so every line gets all
+    the header's columns (empty cells included) and is read like a full table row.
+    None when the text has tabs already or no header laid out this way.
+    """
+    if "\t" in text:
+        return None
+    lines = text.split("\n")
+    starts = None
+    for line in lines:
+        cells = list(re.finditer(r"\S+(?: \S+)*", line.replace("\f", " ")))
+        if len(cells) >= 3 and header_roles([c.group() for c in cells]):
+            starts = [c.start() for c in cells]
+            break
+    if not starts:
+        return None
+    out = []
+    for line in lines:
+        feed = "\f" * line.count("\f")
+        fields = [""] * len(starts)
+        for cell in re.finditer(r"\S+(?: \S+)*", line.replace("\f", " ")):
+            column = max([i for i, start in enumerate(starts) if start <= cell.start() + 2] or [0])
+            fields[column] = f"{fields[column]} {cell.group()}".strip()
+        out.append(feed + ("\t".join(fields) if any(fields) else ""))
+    return "\n".join(out)
 
 
 def header_roles(fields: list[str]) -> list[str] | None:
@@ -536,10 +567,24 @@ def _place_owner(rec: ParsedRecommendation, action: ParsedAction, block: Block) 
         if block.agency_raw != block.agency:
             rec.extra["agency_banner_raw"] = block.agency_raw
         return  # an action with no lead written is led by this agency: the normaliser infers it
-    named = action.lead_agency_raw or (action.text if AGENCY_WORDS.search(action.text) and len(action.text) < 90 else "")
-    if named:
-        rec.owning_agencies_raw = named
+    if looks_like_agency(action.text):  # an "Action Required by Agency" cell holding only the agency
+        rec.owning_agencies_raw, action.text = action.text, ""
+        action.confidence.pop("text", None)
+    else:
+        rec.owning_agencies_raw = action.lead_agency_raw
+    if rec.owning_agencies_raw:
         rec.confidence["owning_agencies_raw"] = 0.7
+
+
+def looks_like_agency(text: str) -> bool:
+    """"All agencies.", "Westbury Community Safety Partnership": a name, not an action."""
+    words = text.rstrip(".").split()
+    if not words or len(words) > 8:
+        return False
+    if text.lower().startswith("all agencies"):
+        return True
+    connectors = {"of", "and", "for", "the", "&", "/", "-"}
+    return bool(AGENCY_WORDS.search(text)) and all(w[0].isupper() or w in connectors for w in words)
 
 
 def _score_action(action: ParsedAction, tabbed: bool) -> None:
@@ -627,8 +672,8 @@ def _fill_case(plan: ParsedPlan, preamble: list[Line], lines: list[Line]) -> Non
     )
     if names:
         plan.case.partnership = names.most_common(1)[0][0]
-    plan.as_of_date = review_date(
-        [head] + [a.target_date_raw for a in plan.actions] + [a.update_text for a in plan.actions]
+    plan.as_of_date = review_date([head], heading=True) or review_date(
+        [a.target_date_raw for a in plan.actions] + [a.update_text for a in plan.actions]
     )
     where = Provenance(plan.source_file, rows="heading")
     if not plan.case.reference:
@@ -639,11 +684,13 @@ def _fill_case(plan: ParsedPlan, preamble: list[Line], lines: list[Line]) -> Non
         plan.warn(where, "as_of_date", f"as-of date {plan.as_of_date:%d %b %Y} taken from review-meeting notes", "info")
 
 
-def review_date(texts: list[str]) -> dt.date | None:
-    """The latest review-meeting date written in full ("Reviewed at 12.01.2023"); "12 Jan" alone is not enough."""
+def review_date(texts: list[str], heading: bool = False) -> dt.date | None:
+    """The latest review-meeting date written in full ("Reviewed at 12.01.2023"); "12 Jan" alone is not enough.
+    A heading may also give the plan's date as "as at 30 April 2024"."""
     found: list[dt.date] = []
+    patterns = REVIEW_DATE_RES + ((HEADING_DATE_RE,) if heading else ())
     for text in texts:
-        for pattern in REVIEW_DATE_RES:
+        for pattern in patterns:
             for m in pattern.finditer(text or ""):
                 day, month, year = _parse_date(m.group("date"))
                 if day and month and year:
