@@ -381,3 +381,10 @@ def test_space_laid_out_columns_are_read_by_header_position():
     assert first.actions[0].update_text == "Sessions booked. Ongoing"
     assert first.actions[0].extra["lead_role"] == "Named Nurse"  # a job title, not an agency or a person
     assert second.owning_agencies_raw == "Westbury CSP" and second.actions[0].target_date_raw == ""
+
+
+def test_heading_as_at_date_sets_the_as_of_date():
+    text = "Action plan as at: 21/04/2024\nRecommendation 1 Train staff.\nStatus: Ongoing\n"
+    [plan] = parse_text(text, "x.txt")
+    assert plan.as_of_date == dt.date(2024, 4, 21)
+    assert any(w.field == "case" for w in plan.warnings)  # no case reference written: said so

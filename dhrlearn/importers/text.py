@@ -37,7 +37,6 @@ from rapidfuzz import fuzz, process
 
 from dhrlearn.importers import sha256_of
 from dhrlearn.model import (
-    CaseMeta,
     ImportFailed,
     ParsedAction,
     ParsedPlan,
@@ -129,7 +128,7 @@ REVIEW_DATE_RES = (
     re.compile(rf"(?P<date>{DATE_RE})\s+(?:jan\w*\s+)?review", re.I),
     re.compile(rf"\b(?:position|updated?|status)\s+(?:as\s+)?(?:at|on)\s+(?P<date>{DATE_RE})", re.I),
 )
-HEADING_DATE_RE = re.compile(rf"\bas\s+(?:at|of)\s+(?P<date>{DATE_RE})", re.I)  # "Action plan as at 30 April 2024"
+HEADING_DATE_RE = re.compile(rf"\bas\s+(?:at|of):?\s+(?P<date>{DATE_RE})", re.I)  # "Action plan as at 30 April 2024"
 CASE_REF_RES = (
     re.compile(r"\b(Case\s+(?:No\.?|Number)\s*\d+[\w/-]*)", re.I),
     re.compile(r"\b((?:DHR|DARDR)\s*(?:No\.?\s*)?\d+(?:[/-]\d+)*)", re.I),
