@@ -4,7 +4,7 @@
 -- higher, then the number of occurrences. A recommendation's own text is one hit (action_seq NULL);
 -- an action's text and its update text are hits of their own. Update text may name staff.
 WITH words AS (
-    SELECT list_filter(string_split(lower(trim(coalesce($q, ''))), ' '), w -> w <> '') AS words,
+    SELECT list_filter(string_split(lower(trim(coalesce($q, ''))), ' '), lambda w: w <> '') AS words,
            lower(trim(coalesce($q, ''))) AS phrase
 ),
 sel AS (
@@ -28,13 +28,13 @@ hits AS (
     SELECT d.*, lower(d.text) AS low, w.words, w.phrase
     FROM docs d, words w
     WHERE len(w.words) > 0
-      AND list_bool_and(list_transform(w.words, x -> contains(lower(d.text), x)))
+      AND list_bool_and(list_transform(w.words, lambda x: contains(lower(d.text), x)))
 ),
 final AS (
     SELECT case_id, reference, partnership, year, recommendation_id, number AS recommendation_number,
            sort_key AS recommendation_sort_key, action_id, seq AS action_seq, field,
            CASE WHEN contains(low, phrase) THEN 1000 ELSE 0 END
-             + list_sum(list_transform(words, x -> (length(low) - length(replace(low, x, ''))) // length(x)))
+             + list_sum(list_transform(words, lambda x: (length(low) - length(replace(low, x, ''))) // length(x)))
              AS score,
            CASE WHEN length(text) <= 240 THEN text
                 ELSE '…' || substr(text, greatest(1, instr(low, words[1]) - 80), 240) || '…' END AS snippet,
