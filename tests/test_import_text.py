@@ -388,3 +388,11 @@ def test_heading_as_at_date_sets_the_as_of_date():
     [plan] = parse_text(text, "x.txt")
     assert plan.as_of_date == dt.date(2024, 4, 21)
     assert any(w.field == "case" for w in plan.warnings)  # no case reference written: said so
+
+
+def test_pages_joined_without_newlines_still_break_lines():
+    """pdfplumber page texts have no final newline, so "\\f".join(pages) glues lines together."""
+    pages = ["Rec 1 Train staff.\tMay 2024\tDone. Complete", "Rec 2 Audit.\tJune 2024\tBooked. Ongoing"]
+    [plan] = parse_text("\f".join(pages), "x.pdf", fmt="pdf", page_labels=["1", "2"])
+    assert [r.number_raw for r in plan.recommendations] == ["Rec 1", "Rec 2"]
+    assert plan.actions[0].update_text == "Done. Complete" and plan.recommendations[1].provenance.location == "page 2"

@@ -240,7 +240,9 @@ def parse_text(
 def split_lines(text: str) -> list[Line]:
     lines: list[Line] = []
     page = 0
-    for number, raw in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), start=1):
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"(?<=[^\n])\f", "\n\f", text)  # pages joined without a newline: "last line\ffirst line"
+    for number, raw in enumerate(text.split("\n"), start=1):
         gap = not lines or lines[-1].blank
         if "\f" in raw:
             page += raw.count("\f")
