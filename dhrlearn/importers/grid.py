@@ -9,6 +9,7 @@ case. It fills raw fields only: normalisation comes afterwards.
 """
 from __future__ import annotations
 
+import colorsys
 import datetime as dt
 import enum
 import io
@@ -40,6 +41,7 @@ class Grid:
     (PDF): it may have no header of its own, and its first row may finish the last row.
     preamble: text just before the table (document paragraphs): section headings there
     ("Single Agency Recommendations", then an agency name) act as banner rows.
+    fills: background colours of cells, so a RAG column coloured but left blank still reads.
     """
 
     rows: list[list]
@@ -47,6 +49,7 @@ class Grid:
     row_labels: list[str] = field(default_factory=list)
     continues_previous: bool = False
     preamble: list[str] = field(default_factory=list)
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "FF0000" cell colour
 
     def __post_init__(self) -> None:
         if not self.row_labels:
@@ -74,6 +77,22 @@ def check_zip(data: bytes, name: str, kind: str) -> None:
         raise ImportFailed(
             name, f"expands to {total / 1e6:,.0f} MB when unpacked (limit {config.MAX_UNZIPPED_BYTES / 1e6:,.0f} MB); "
             "it looks like a zip bomb and was not opened", f"part {biggest.filename}")
+
+
+def rag_colour(fill: str) -> str:
+    """'Red', 'Amber', 'Green' or 'Blue' for a strong cell colour given as RRGGBB; '' for pale or grey."""
+    fill = fill.lstrip("#")[-6:]
+    if not re.fullmatch(r"[0-9A-Fa-f]{6}", fill):
+        return ""
+    r, g, b = (int(fill[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    hue, saturation, value = colorsys.rgb_to_hsv(r, g, b)
+    if saturation < 0.35 or value < 0.3:
+        return ""
+    degrees = hue * 360
+    for name, upper in (("Red", 15), ("Amber", 65), ("Green", 170), ("Blue", 265), ("Red", 361)):
+        if degrees < upper:
+            return name if not (265 <= degrees < 330) else ""
+    return ""
 
 
 # ---------------------------------------------------------------- header mapping
@@ -339,6 +358,7 @@ class _Row:
     location: str
     label: str
     page_break_before: bool = False
+    fills: dict[int, str] = field(default_factory=dict)  # column -> cell colour
 
 
 def _text(cell) -> str:
@@ -549,6 +569,9 @@ class _TableReader:
             text = self.value(row, name)
             if not text and previous is not None and self.is_up(row, name):
                 text = _inherited(previous, name)
+            if not text and name == "rag" and (colour := rag_colour(row.fills.get(cmap.column("rag"), ""))):
+                text = colour
+                a.confidence["rag"] = 0.9  # read from the cell's colour, not its text
             if not text:
                 continue
             joiner = " " if name in ("action", "lead_agency", "lead") else sep
@@ -579,7 +602,8 @@ class _TableReader:
         for name in ACTION_FIELDS:
             score = cmap.scores.get(cmap.column(name)) if cmap.column(name) is not None else None
             if score is not None and score < 100:
-                a.confidence[_FIELD_ATTR[name]] = round(score / 100, 2)
+                attr = _FIELD_ATTR[name]
+                a.confidence[attr] = min(a.confidence.get(attr, 1.0), round(score / 100, 2))
 
     def _fill_lead(self, a: ParsedAction, text: str, row: _Row) -> None:
         has_agency_column = self.cmap.column("lead_agency") is not None
@@ -712,7 +736,8 @@ def plans_from_grids(
     lines = list(metadata_lines or [])
     found_header = False
     for grid in grids:
-        rows = [_Row(cells, grid.location, label) for cells, label in zip(grid.rows, grid.row_labels)]
+        rows = [_Row(cells, grid.location, label, fills={c: f for (r, c), f in grid.fills.items() if r == i})
+                for i, (cells, label) in enumerate(zip(grid.rows, grid.row_labels))]
         header_at = next((i for i, r in enumerate(rows[:25]) if is_header_row(r.cells)), None)
         if header_at is not None:
             title = grid.preamble + [_row_text(r) for r in rows[:header_at]]

@@ -45,8 +45,22 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def cell_fill(cell) -> str:
+    """The cell's solid background colour as RRGGBB, or '' (theme colours are not resolved)."""
+    fill = cell.fill
+    if fill is None or fill.fill_type != "solid" or fill.fgColor is None or fill.fgColor.type != "rgb":
+        return ""
+    rgb = fill.fgColor.rgb
+    return rgb[-6:].upper() if isinstance(rgb, str) and rgb not in ("00000000",) else ""
+
+
 def sheet_grid(ws) -> Grid | None:
-    rows = [[cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    rows, fills = [], {}
+    for r, row in enumerate(ws.iter_rows()):
+        rows.append([cell_text(c.value) for c in row])
+        for c, cell in enumerate(row):
+            if cell.value is None and (colour := cell_fill(cell)):
+                fills[(r, c)] = colour
     while rows and not any(rows[-1]):
         rows.pop()
     if not rows:
@@ -59,7 +73,8 @@ def sheet_grid(ws) -> Grid | None:
                 if (row, col) == (merged.min_row, merged.min_col):
                     continue
                 grid_rows[row - 1][col - 1] = Merged.LEFT if row == merged.min_row else Merged.UP
-    return Grid(grid_rows, ws.title, [f"row {i + 1}" for i in range(len(grid_rows))], preamble=[ws.title])
+    return Grid(grid_rows, ws.title, [f"row {i + 1}" for i in range(len(grid_rows))], preamble=[ws.title],
+                fills=fills)
 
 
 def parse(data: bytes, name: str) -> list[ParsedPlan]:
