@@ -78,9 +78,19 @@ class FilePreview:
                         "target_date": act.target_date,
                         "status_raw": act.status_raw or act.status_word,
                         "status": act.status,
-                        "confidence": min([*act.confidence.values(), *rec.confidence.values(), 1.0]),
+                        "confidence": _lowest_confidence(rec.confidence, act.confidence),
                         "source": str(act.provenance or rec.provenance or ""),
                     })
+        return pd.DataFrame(rows)
+
+    def recommendations_frame(self) -> pd.DataFrame:
+        rows = [
+            {"case": plan.case.reference, "number": rec.number or rec.number_raw, "level": rec.level or "",
+             "owning_agencies": ", ".join(a.canonical or f"{a.raw} (unknown)" for a in rec.owning_agencies),
+             "recommendation": rec.text, "actions": len(rec.actions), "unplaced_text": rec.unplaced_text,
+             "confidence": _lowest_confidence(rec.confidence), "source": str(rec.provenance or "")}
+            for plan in self.plans for rec in plan.recommendations
+        ]
         return pd.DataFrame(rows)
 
     def warnings_frame(self) -> pd.DataFrame:
@@ -90,6 +100,12 @@ class FilePreview:
             for plan in self.plans for w in plan.warnings
         ]
         return pd.DataFrame(rows, columns=["case", "where", "field", "message", "severity"])
+
+
+def _lowest_confidence(*per_field: dict[str, float]) -> float:
+    """The weakest field the importer filled (0 means it found nothing to fill, so is left out)."""
+    filled = [c for fields in per_field for c in fields.values() if c > 0]
+    return round(min(filled, default=1.0), 2)
 
 
 def preview_bytes(data: bytes, name: str, overrides: Overrides | dict | None = None,

@@ -1,0 +1,108 @@
+"""The review step (preview -> corrections -> commit) and the command line, on the real seed plan."""
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dhrlearn import review
+from dhrlearn.store import db
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_1c8ffb99130fe5a6.txt"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def seed_bytes():
+    if not SEED.exists():
+        pytest.skip("the shared seed plan is not beside the project")
+    return SEED.read_bytes()
+
+
+def cli(*args, db_path):
+    return subprocess.run([sys.executable, "-m", "dhrlearn", "--db", str(db_path), *args],
+                          capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+def test_preview_of_the_seed_matches_its_ground_truth(seed_bytes):
+    preview = review.preview_bytes(seed_bytes, "case16.txt")
+    assert preview.ok and preview.summary()["recommendations"] == 12
+    actions = preview.actions_frame()
+    assert list(actions["level"]).count("overview") == 4
+    status = dict(zip(actions["number"], actions["status"]))
+    assert status.pop("8") == "off_track"
+    assert set(status.values()) == {"complete"}
+    assert {"case", "where", "field", "message"} <= set(preview.warnings_frame().columns)
+
+
+def test_corrections_are_renormalised_and_committed(seed_bytes):
+    preview = review.preview_bytes(seed_bytes, "case16.txt")
+    edited = preview.actions_frame()
+    row = edited.index[edited["number"] == "8"][0]
+    edited.loc[row, "status_raw"] = "Completed"
+    edited.loc[row, "target_date_raw"] = "31/03/2023"
+    review.apply_corrections(preview, edited)
+    con = db.connect(":memory:")
+    result = review.commit(con, preview)
+    assert result.outcome == "imported" and result.actions == 12
+    stored = con.execute(
+        """SELECT a.status, a.target_date, a.status_raw FROM action a
+           JOIN recommendation r USING (recommendation_id) WHERE r.number = '8'"""
+    ).fetchone()
+    assert stored == ("complete", dt.date(2023, 3, 31), "Completed")
+
+
+def test_overrides_name_the_case_when_the_file_does_not(seed_bytes):
+    preview = review.preview_bytes(seed_bytes, "case16.txt",
+                                   {"partnership": "Testshire CSP", "case_reference": "DHR 99", "is_demo": True})
+    plan = preview.plans[0]
+    assert (plan.case.partnership, plan.case.reference, plan.case.is_demo) == ("Testshire CSP", "DHR 99", True)
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("empty.csv", b"", "empty"),
+    ("plan.doc", b"\xd0\xcf\x11\xe0 old word", "not supported"),
+    ("junk.txt", bytes(range(256)) * 8, "junk.txt"),
+])
+def test_a_bad_file_gets_a_clear_error_and_changes_nothing(name, data, expected):
+    con = db.connect(":memory:")
+    preview = review.preview_bytes(data, name)
+    assert not preview.ok and expected in preview.error
+    result = review.commit(con, preview)
+    assert result.outcome == "failed"
+    assert con.execute("SELECT count(*) FROM plan_version").fetchone()[0] == 0
+    assert con.execute("SELECT outcome FROM import_log").fetchall() == [("failed",)]
+
+
+def test_cli_imports_then_says_a_second_import_is_a_no_op(tmp_path, seed_bytes):
+    plan = tmp_path / "case16.txt"
+    plan.write_bytes(seed_bytes)
+    first = cli("import", str(plan), db_path=tmp_path / "t.duckdb")
+    assert first.returncode == 0, first.stderr
+    assert "1 case(s), 12 recommendations, 12 actions" in first.stdout
+    second = cli("import", str(plan), db_path=tmp_path / "t.duckdb")
+    assert second.returncode == 0 and "already imported" in second.stdout
+    listing = cli("list", db_path=tmp_path / "t.duckdb")
+    assert "Case No. 16" in listing.stdout and "2023-01-12" in listing.stdout
+
+
+def test_cli_dry_run_prints_the_preview_and_stores_nothing(tmp_path, seed_bytes):
+    plan = tmp_path / "case16.txt"
+    plan.write_bytes(seed_bytes)
+    run = cli("import", "--dry-run", str(plan), db_path=tmp_path / "t.duckdb")
+    assert run.returncode == 0, run.stderr
+    assert "would import 1 case(s), 12 recommendations" in run.stdout and "off_track" in run.stdout
+    assert not (tmp_path / "t.duckdb").exists()
+
+
+def test_cli_reports_a_bad_file_by_name_and_imports_the_good_one(tmp_path, seed_bytes):
+    good, bad = tmp_path / "case16.txt", tmp_path / "empty.xlsx"
+    good.write_bytes(seed_bytes)
+    bad.write_bytes(b"")
+    run = cli("import", str(bad), str(good), db_path=tmp_path / "t.duckdb")
+    assert run.returncode == 1
+    assert "empty.xlsx" in run.stderr and "empty" in run.stderr and "Traceback" not in run.stderr
+    assert "12 recommendations" in run.stdout
