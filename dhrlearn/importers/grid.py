@@ -16,6 +16,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -142,12 +143,18 @@ def header_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9#]+", " ", text).split())
 
 
+def _similarity(a: str, b: str, **_) -> float:
+    """Word order aside, or spaces aside: a narrow PDF column breaks "recomme ndation" mid-word."""
+    return max(fuzz.token_sort_ratio(a, b), fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")))
+
+
+@lru_cache(maxsize=4096)
 def match_header(text: str) -> tuple[str | None, float]:
     """The field a header cell names, and how sure (0..100); None when nothing is close."""
     key = header_key(text)
     if not key or len(key) > 80:
         return None, 0.0
-    found = process.extractOne(key, _ALIAS_TEXTS, scorer=fuzz.token_sort_ratio)
+    found = process.extractOne(key, _ALIAS_TEXTS, scorer=_similarity)
     if found is None or found[1] < MATCH_THRESHOLD:
         return None, found[1] if found else 0.0
     return _CHOICES[found[2]][0], found[1]
@@ -479,9 +486,9 @@ class _TableReader:
             self.read_row(row)
 
     # -- structure
-    def start_table(self, cmap: ColumnMap, rows: list[_Row]) -> None:
+    def start_table(self, cmap: ColumnMap, rows: list[_Row], continuing: bool = False) -> None:
         self.cmap = cmap
-        self.numbered = self._table_is_numbered(rows)
+        self.numbered = (continuing and self.numbered) or self._table_is_numbered(rows)
 
     def _table_is_numbered(self, rows: list[_Row]) -> bool:
         if self.cmap.column("number") is not None:
@@ -745,7 +752,7 @@ def plans_from_grids(
             if not grid.continues_previous:
                 reader.finish_rec()
                 reader.start_case_from_title(title)
-            reader.start_table(is_header_row(rows[header_at].cells), rows[header_at + 1:])
+            reader.start_table(is_header_row(rows[header_at].cells), rows[header_at + 1:], grid.continues_previous)
             data_rows = rows[header_at + 1:]
             found_header = True
         elif reader.cmap and _fits(reader.cmap, rows) and (grid.continues_previous or _looks_like_data(reader, rows)):
