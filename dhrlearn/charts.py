@@ -70,9 +70,8 @@ TEMPLATE.layout.update(
                yref="container", pad=dict(t=12, l=8)),
     colorway=SERIES_COLOURS,
     margin=dict(l=10, r=30, t=60, b=50),
-    # Legends sit between the title and the plot, measured from the figure's left edge so they
-    # keep one row even when long category labels narrow the plot.
-    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", xref="container", title_text=""),
+    # Legends sit in a row between the title and the plot.
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, xanchor="left", title_text=""),
     uniformtext=dict(minsize=11, mode="hide"),  # a number that does not fit its bar is left off, not shrunk
     hoverlabel=dict(font_size=14),
 )
@@ -207,7 +206,10 @@ def _lines(df: pd.DataFrame, x: str, series: str, value: str, title: str, x_titl
             marker=dict(symbol=LINE_SYMBOLS[i % len(LINE_SYMBOLS)], size=9),
             hovertemplate=f"{label(str(name))}: %{{y}}{'%' if percent else ''}<extra>%{{x}}</extra>",
         )
-    fig.update_yaxes(rangemode="tozero", ticksuffix="%" if percent else "")
+    if percent:
+        _percent_axis(fig, "y", top=110)
+    else:
+        fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(dtick=1 if pd.api.types.is_integer_dtype(df[x]) else None)
     return fig
 
@@ -311,57 +313,76 @@ def overdue_ageing(df: pd.DataFrame, *, title: str = "How long overdue actions h
 
 # ---- Themes -------------------------------------------------------------------------------------
 
-def theme_prevalence(df: pd.DataFrame, *, theme: str = "theme", cases: str = "cases", share: str = "share",
-                     title: str = "Themes: share of cases whose recommendations raise each") -> go.Figure:
-    data = df.sort_values([share, theme], ascending=[False, True]) if not df.empty else df
-    text = [f"{100 * s:.0f}% ({c:g})" for s, c in zip(data.get(share, []), data.get(cases, []))]
-    data = data.assign(pct=100 * data[share]) if not data.empty else data
-    fig = _count_bar(data, theme, "pct", title, "Cases (%)", "Theme", OKABE_ITO["blue"], text)
+def theme_label(theme: str) -> str:
+    """A theme id's label from the taxonomy file (data/reference/themes.csv)."""
+    from dhrlearn.themes import taxonomy
+
+    return taxonomy().labels().get(theme, str(theme).replace("_", " ").capitalize())
+
+
+def theme_prevalence(df: pd.DataFrame, *, title: str = "Themes: share of cases whose plans raise each") -> go.Figure:
+    """From query theme_prevalence: the share of cases with each theme, "n%  (cases)" on each bar."""
+    data = df.sort_values(["pct_cases", "theme"], ascending=[False, True]) if not df.empty else df
     if not data.empty:
-        _percent_axis(fig)
+        data = data.assign(label=data["theme"].map(theme_label))
+    text = [f"{p:.0f}% ({c:g} of {t:g})" for p, c, t in zip(data.get("pct_cases", []), data.get("cases", []),
+                                                          data.get("cases_total", []))]
+    fig = _count_bar(data, "label", "pct_cases", title, "Cases (%)", "Theme", OKABE_ITO["blue"], text)
+    if not data.empty:
+        _percent_axis(fig, top=125)
     return fig
 
 
-def theme_cooccurrence(df: pd.DataFrame, *, theme_a: str = "theme_a", theme_b: str = "theme_b",
-                       cases: str = "cases", title: str = "Themes raised together (cases with both)") -> go.Figure:
-    """A heatmap whose every cell also shows its number."""
-    themes = sorted(set(df[theme_a]).union(df[theme_b])) if not df.empty else []
-    fig = _frame(title, "Theme", "Theme", max(420, 140 + 30 * len(themes)))
+def theme_cooccurrence(df: pd.DataFrame, *, title: str = "Themes raised together (cases with both)") -> go.Figure:
+    """From query theme_cooccurrence: a heatmap whose every cell also shows its number of cases."""
+    themes = sorted(set(df["theme_a"]).union(df["theme_b"]), key=theme_label) if not df.empty else []
+    labels = [theme_label(t) for t in themes]
+    fig = _frame(title, "Theme", "Theme", max(480, 300 + 34 * len(themes)))
     if df.empty:
         return _empty(fig)
     grid = pd.DataFrame(0.0, index=themes, columns=themes)
-    for a, b, n in df[[theme_a, theme_b, cases]].itertuples(index=False):
+    for a, b, n in df[["theme_a", "theme_b", "cases_both"]].itertuples(index=False):
         grid.loc[a, b] = n
         grid.loc[b, a] = n
     top = grid.values.max() or 1
-    fig.add_heatmap(z=grid.values, x=themes, y=themes, colorscale=SEQUENTIAL, zmin=0, zmax=top,
+    for theme in themes:  # a theme with itself says nothing: leave the diagonal blank
+        grid.loc[theme, theme] = float("nan")
+    fig.add_heatmap(z=grid.values, x=labels, y=labels, colorscale=SEQUENTIAL, zmin=0, zmax=top,
                     hovertemplate="%{y} with %{x}: %{z} cases<extra></extra>",
                     colorbar=dict(title=dict(text="Cases")))
     # Each cell's number, dark on the light end of the scale and light on the dark end.
-    cells = [(x, y, grid.loc[y, x]) for y in themes for x in themes]
+    cells = [(labels[i], labels[j], grid.iat[j, i]) for j in range(len(themes)) for i in range(len(themes))]
     fig.add_scatter(x=[c[0] for c in cells], y=[c[1] for c in cells], mode="text", hoverinfo="skip",
-                    text=[f"{c[2]:g}" for c in cells], showlegend=False,
+                    text=["" if pd.isna(c[2]) else f"{c[2]:g}" for c in cells], showlegend=False,
                     textfont=dict(size=13, color=["#000000" if c[2] / top > 0.6 else "#FFFFFF" for c in cells]))
     fig.update_xaxes(tickangle=-40, automargin=True)
     fig.update_yaxes(autorange="reversed", automargin=True)
     return fig
 
 
-def theme_trend(df: pd.DataFrame, *, year: str = "year", theme: str = "theme", share: str = "share",
-                title: str = "Themes by year (share of that year's cases)") -> go.Figure:
-    data = df.assign(pct=(100 * df[share]).round(1)) if not df.empty else df.assign(pct=[])
-    return _lines(data, year, theme, "pct", title, "Year", "Cases (%)", label=str, percent=True)
+def theme_trend(df: pd.DataFrame, *, top: int = 6, title: str = "Themes by case year (share of that year's cases)"
+                ) -> go.Figure:
+    """From query theme_prevalence_by_year: a line per theme (the `top` most common), each with its
+    own colour, marker and dash."""
+    data = df.dropna(subset=["year"]) if not df.empty else df
+    if not data.empty:
+        keep = data.groupby("theme")["cases"].sum().sort_values(ascending=False).head(top).index
+        data = data[data["theme"].isin(keep)].assign(year=data["year"].astype(int))
+    return _lines(data, "year", "theme", "pct_cases", title, "Year of the case", "Cases (%)", label=theme_label,
+                  percent=True)
 
 
-def toxic_trio(df: pd.DataFrame, *, year: str = "year", trio: str = "trio_cases", cases: str = "cases",
-               title: str = "Toxic trio: cases with domestic abuse, substance misuse and mental ill-health"
+def toxic_trio(df: pd.DataFrame, *,
+               title: str = "Toxic trio by case year: domestic abuse, substance misuse and mental ill-health"
                ) -> go.Figure:
-    fig = _frame(title, "Year", "Cases (%)", 380)
-    if df.empty:
+    """From query toxic_trio_by_year: the share of each year's cases showing the trio."""
+    fig = _frame(title, "Year of the case", "Cases (%)", 400)
+    data = df.dropna(subset=["year"]) if not df.empty else df
+    if data.empty:
         return _empty(fig)
-    pct = (100 * df[trio] / df[cases].where(df[cases] > 0)).fillna(0)
-    fig.add_bar(x=df[year].astype(str), y=pct, text=[f"{p:.0f}% ({t:g} of {c:g})" for p, t, c in
-                                                      zip(pct, df[trio], df[cases])],
+    fig.add_bar(x=data["year"].astype(int).astype(str), y=data["pct_trio_cases"],
+                text=[f"{p:.0f}% ({t:g} of {c:g})" for p, t, c in
+                      zip(data["pct_trio_cases"], data["trio_cases"], data["cases"])],
                 textposition="outside", cliponaxis=False,
                 marker=dict(color=OKABE_ITO["reddish_purple"], pattern=dict(shape="/"),
                             line=dict(color="#333333", width=0.5)),
@@ -371,23 +392,28 @@ def toxic_trio(df: pd.DataFrame, *, year: str = "year", trio: str = "trio_cases"
     return fig
 
 
-UPTAKE_LABELS = {"negative": "Poor or falling uptake", "positive": "Good uptake", "planned": "Training planned"}
-UPTAKE_STYLE = {"negative": (OKABE_ITO["vermillion"], "x"), "positive": (OKABE_ITO["bluish_green"], ""),
-                "planned": (OKABE_ITO["sky_blue"], "/")}
+UPTAKE_PARTS = (
+    ("evidence_negative", "Poor or falling uptake", OKABE_ITO["vermillion"], "x"),
+    ("evidence_planned", "Training planned", OKABE_ITO["sky_blue"], "/"),
+    ("evidence_positive", "Good uptake", OKABE_ITO["bluish_green"], ""),
+)
 
 
-def training_uptake(df: pd.DataFrame, *, polarity: str = "polarity", value: str = "updates",
-                    title: str = "Training uptake in agency updates") -> go.Figure:
-    fig = _frame(title, "Updates mentioning it", "What the update says", _bar_height(len(df)))
+def training_uptake(df: pd.DataFrame, *, title: str = "What agency updates say about training uptake"
+                    ) -> go.Figure:
+    """From query training_uptake (one row): update passages showing poor, planned or good uptake."""
+    fig = _frame(title, "Passages in update text", "", _bar_height(len(UPTAKE_PARTS)))
     if df.empty:
         return _empty(fig)
-    styles = [UPTAKE_STYLE.get(p, (GREY, "")) for p in df[polarity]]
-    fig.add_bar(y=[UPTAKE_LABELS.get(p, p) for p in df[polarity]], x=df[value], orientation="h",
-                marker=dict(color=[s[0] for s in styles], pattern=dict(shape=[s[1] for s in styles]),
+    row = df.iloc[0]
+    values = [int(row[column] or 0) for column, *_ in UPTAKE_PARTS]
+    fig.add_bar(y=[p[1] for p in UPTAKE_PARTS], x=values, orientation="h",
+                marker=dict(color=[p[2] for p in UPTAKE_PARTS], pattern=dict(shape=[p[3] for p in UPTAKE_PARTS]),
                             line=dict(color="#333333", width=0.5)),
-                text=df[value].astype(str), textposition="outside", cliponaxis=False,
+                text=[str(v) for v in values], textposition="outside", cliponaxis=False,
                 hovertemplate="%{y}: %{x}<extra></extra>")
     fig.update_yaxes(autorange="reversed", automargin=True)
+    _room_for_labels(fig, max(values))
     return fig
 
 
@@ -395,22 +421,24 @@ DHRD_CREDIT = ("Domestic Homicide Review Dataset (DHRD), Cook & Cook, City St Ge
                "University of London, CC BY 4.0")
 
 
-def national_comparison(df: pd.DataFrame, *, measure: str = "measure", local: str = "local_share",
-                        national: str = "national_share",
-                        title: str = "Local cases beside national reviews (DHRD)") -> go.Figure:
-    """Paired bars: local (solid) and national (hatched), each with its percentage written on it."""
-    fig = _frame(title, "Share of cases (%)", "", _bar_height(2 * len(df)) + 40, legend=True)
+def national_comparison(df: pd.DataFrame, *, title: str = "Local cases beside national reviews (DHRD)"
+                        ) -> go.Figure:
+    """From query national_comparison: paired bars, local (solid) and national (hatched), each
+    with its percentage and base written on it."""
+    fig = _frame(title, "Share of cases (%)", "", _bar_height(2 * len(df)) + 60, legend=True)
     if df.empty:
         return _empty(fig)
-    for column, name, colour, pattern in ((local, "Local cases", OKABE_ITO["blue"], ""),
-                                          (national, "National (DHRD)", OKABE_ITO["orange"], "/")):
-        pct = 100 * df[column]
-        fig.add_bar(y=df[measure], x=pct, name=name, orientation="h",
+    series = (("local_pct", "local_cases_with", "local_cases", "Local cases", OKABE_ITO["blue"], ""),
+              ("national_pct", "national_cases_with", "national_cases_known", "National (DHRD)",
+               OKABE_ITO["orange"], "/"))
+    for pct, with_it, base, name, colour, pattern in series:
+        text = [f"{name.split()[0]}: {p:.0f}% ({w:g} of {b:g})" if pd.notna(p) else f"{name.split()[0]}: no data"
+                for p, w, b in zip(df[pct], df[with_it].fillna(0), df[base].fillna(0))]
+        fig.add_bar(y=df["label"], x=df[pct].fillna(0), name=name, orientation="h", text=text,
                     marker=dict(color=colour, pattern=dict(shape=pattern), line=dict(color="#333333", width=0.5)),
-                    text=[f"{name.split()[0]} {p:.0f}%" if pd.notna(p) else "n/a" for p in pct],
                     textposition="outside", cliponaxis=False, hovertemplate=f"{name}: %{{x:.0f}}%<extra>%{{y}}</extra>")
     fig.update_layout(barmode="group")
-    _percent_axis(fig, top=125)
+    _percent_axis(fig, top=150)
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(title_subtitle_text=f"National figures: {DHRD_CREDIT}",
                       title_subtitle_font=dict(size=12, color="#444444"), margin_t=LEGEND_MARGIN + 20)

@@ -1,3 +1,117 @@
+"""Themes: thematic learning across cases, with the text behind every figure."""
+import pandas as pd
 import streamlit as st
+
+from dhrlearn import charts
 from ui import components as ui
-ui.page_header("themes", "Coming next.")
+from ui import data, filters
+
+ui.page_header("Themes", "Which themes recur across cases and years, the toxic trio, training uptake, and the text "
+               "evidence behind each figure.")
+selected = filters.current()
+prevalence = data.query("theme_prevalence", selected)
+if prevalence.empty:
+    ui.empty("No themes were found in the plans chosen. Widen the filters in the sidebar.")
+    st.stop()
+label = charts.theme_label
+
+prevalence_tab, trio_tab, uptake_tab, recurring_tab, evidence_tab, national_tab = st.tabs(
+    ["Prevalence", "Toxic trio", "Training uptake", "Recurring recommendations", "Evidence", "National context"])
+
+with prevalence_tab:
+    ui.chart(charts.theme_prevalence(prevalence),
+             prevalence.assign(theme=prevalence["theme"].map(label)), "theme_prevalence",
+             note="A case has a theme when its plan's recommendations, actions or updates match the theme's words.")
+    by_year = data.query("theme_prevalence_by_year", selected)
+    ui.chart(charts.theme_trend(by_year), by_year.assign(theme=by_year["theme"].map(label)), "theme_trend",
+             note="The six most common themes; every theme is in the table.")
+    pairs = data.query("theme_cooccurrence", selected)
+    ui.chart(charts.theme_cooccurrence(pairs),
+             pairs.assign(theme_a=pairs["theme_a"].map(label), theme_b=pairs["theme_b"].map(label)),
+             "theme_cooccurrence")
+
+with trio_tab:
+    trio = data.query("toxic_trio_summary", selected).iloc[0]
+    ui.kpi_row([
+        ("Cases with the toxic trio", f"{int(trio['trio_cases'])} of {int(trio['cases'])}",
+         "Plans raising both substance misuse and mental health, or naming the toxic trio"),
+        ("Share of cases", f"{trio['pct_trio_cases']:.0f}%" if trio["cases"] else "–", "Of the cases chosen"),
+        ("Trio actions complete",
+         f"{trio['pct_trio_actions_complete']:.0f}%" if trio["trio_actions"] else "–",
+         f"{int(trio['trio_actions_complete'])} of {int(trio['trio_actions'])} actions on substance misuse or "
+         f"mental health in those cases; {int(trio['trio_actions_overdue'])} overdue"),
+    ])
+    trio_years = data.query("toxic_trio_by_year", selected)
+    ui.chart(charts.toxic_trio(trio_years), trio_years, "toxic_trio")
+    st.markdown("**Cases with the toxic trio**")
+    st.dataframe(data.query("toxic_trio_cases", selected).drop(columns=["case_id"]), hide_index=True)
+
+with uptake_tab:
+    uptake = data.query("training_uptake", selected)
+    row = uptake.iloc[0]
+    ui.kpi_row([
+        ("Training actions", f"{int(row['training_actions']):,}", "Actions about training, in the plans chosen"),
+        ("Training actions complete",
+         f"{row['pct_training_actions_complete']:.0f}%" if row["training_actions"] else "–",
+         f"{int(row['training_actions_overdue'])} overdue"),
+        ("Cases with poor uptake reported", f"{int(row['cases_with_negative_evidence']):,}",
+         "Cases whose updates say training uptake was poor or fell away"),
+    ])
+    ui.chart(charts.training_uptake(uptake), uptake, "training_uptake")
+    st.markdown("**What the updates say** (poor uptake first; only the sentence that matched is shown)")
+    passages = data.query("uptake_evidence_list", selected)
+    if passages.empty:
+        st.info("No update mentions training uptake for these filters.")
+    for row in passages.head(50).itertuples():
+        st.markdown(f"- {ui.highlight(row.snippet, [row.phrase])}  \n"
+                    f"  <small>{ui.html_text(row.reference)}, recommendation {ui.html_text(row.recommendation_number)}"
+                    f" · {ui.html_text(row.polarity)} · {ui.html_text(row.src_file)}</small>",
+                    unsafe_allow_html=True)
+    if len(passages) > 50:
+        st.caption(f"The first 50 of {len(passages)} passages; narrow the filters to see others.")
+
+with recurring_tab:
+    groups = data.query("recurring_groups", selected)
+    st.markdown("Groups of near-identical recommendations made in two or more cases: learning made again.")
+    if groups.empty:
+        st.info("No near-identical recommendations across cases for these filters.")
+    for group in groups.itertuples():
+        years = f"{group.first_year}-{group.last_year}" if group.first_year != group.last_year else f"{group.first_year}"
+        with st.expander(f"{group.cases} cases ({years}), {group.pct_recommendations_complete:.0f}% complete: "
+                         f"{group.representative_text[:140]}"):
+            members = data.query("recurring_members", selected, group_id=int(group.group_id))
+            keep = [c for c in ("reference", "partnership", "year", "recommendation_number", "text", "similarity",
+                                "actions", "actions_complete", "complete", "src_file") if c in members]
+            st.dataframe(members[keep], hide_index=True)
+
+with evidence_tab:
+    st.markdown("Choose a theme and a case to see the text that matched, with the matching words marked. "
+                "The words each theme looks for are in `data/reference/themes.csv`, which anyone can read and "
+                "correct.")
+    theme = st.selectbox("Theme", prevalence["theme"].tolist(), format_func=label, key="evidence_theme")
+    with_theme = data.query("completion_by_case", selected, themes=[theme])
+    if with_theme.empty:
+        st.info("No case's actions carry this theme for these filters.")
+    else:
+        case_labels = dict(zip(with_theme["case_id"], with_theme["reference"] + " (" + with_theme["partnership"] + ")"))
+        case_id = st.selectbox("Case", list(case_labels), format_func=case_labels.get, key="evidence_case")
+        evidence = data.query("theme_evidence", case_id=int(case_id), theme=theme, as_of=selected.as_of)
+        for row in evidence.itertuples():
+            words = list(row.matched_words)
+            where = f"Recommendation {row.recommendation_number}" + (
+                f", action {int(row.action_seq)}" if pd.notna(row.action_seq) else "")
+            text = ui.snippet(row.text, words) if row.field == "update" else row.text
+            with st.container(border=True):
+                st.markdown(f"**{where}** · {row.field} text · matched: {', '.join(words)}")
+                ui.evidence(text, words)
+                st.caption(f"Source: {row.src_file}, {row.src_location or ''} {row.src_rows or ''}".strip())
+
+with national_tab:
+    st.caption(f"National figures: {charts.DHRD_CREDIT}. Unchanged; shares computed here.")
+    national = data.query("national_comparison", selected)
+    ui.chart(charts.national_comparison(national), national.drop(columns=["source"]), "national_comparison",
+             national=True)
+    for row in national.itertuples():
+        st.markdown(f"- **{row.label}**: {row.description}")
+    st.caption("Local figures count what the action plans address; national figures count what the reviews "
+               "recorded. Read them side by side, not as like for like.")

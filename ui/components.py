@@ -116,6 +116,11 @@ def highlight(text: str, words: Iterable[str]) -> str:
     return pattern.sub(lambda m: f"<mark><strong>{m.group(0)}</strong></mark>", escaped)
 
 
+def html_text(value) -> str:
+    """A value as escaped HTML text."""
+    return html.escape("" if value is None else str(value))
+
+
 def evidence(text: str, words: Iterable[str]) -> None:
     st.markdown(highlight(text, words), unsafe_allow_html=True)
 
@@ -130,3 +135,16 @@ def missing_query(*names: str) -> bool:
     if missing:
         st.info(f"This section needs the named queries {', '.join(missing)}, which are not installed.")
     return bool(missing)
+
+
+def snippet(text: str, words: Iterable[str], width: int = 140) -> str:
+    """The part of `text` around its first matched word: update logs name staff, so show
+    only as much as explains the match."""
+    text = text or ""
+    positions = [text.lower().find(w.lower()) for w in words if w]
+    positions = [p for p in positions if p >= 0]
+    if not positions or len(text) <= 2 * width:
+        return text
+    start = max(0, min(positions) - width)
+    end = min(len(text), min(positions) + width)
+    return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
 
+from dhrlearn import charts
 from dhrlearn.filters import Filters
 from ui import data
 
@@ -17,24 +17,29 @@ LEVEL_LABELS = {"overview": "Overview report (multi-agency)", "single_agency": "
 STATE_KEY = "_filters"
 
 
-def _options(frame: pd.DataFrame, kind: str) -> list:
-    if frame.empty:
-        return []
-    values = frame.loc[frame["kind"] == kind, "value"].dropna().tolist()
-    return sorted(dict.fromkeys(values))
+# Options are what is stored, whatever the date: every plan version up to the end of time.
+ALL_TIME = Filters(as_of=dt.date(9999, 12, 31))
 
 
-def options() -> pd.DataFrame:
-    """Every value each filter can take, as rows of (kind, value)."""
-    if not data.has_query("filter_options"):
-        return pd.DataFrame(columns=["kind", "value"])
-    return data.query("filter_options")
+def options() -> dict[str, list]:
+    """Every value each filter can take, from the stored plans."""
+    cases = data.query("cases_list", ALL_TIME)
+    agencies = data.query("completion_by_agency", ALL_TIME)
+    themes = data.query("theme_prevalence", ALL_TIME)
+    known = agencies[agencies["agency_known"]]
+    return {
+        "partnership": sorted(cases["partnership"].dropna().unique()),
+        "year": sorted(int(y) for y in cases["year"].dropna().unique()),
+        "agency": sorted(known["agency"].dropna().unique()),
+        "agency_type": sorted(known["agency_type"].dropna().unique()),
+        "theme": sorted(themes["theme"].dropna().unique(), key=charts.theme_label),
+    }
 
 
 def sidebar() -> Filters:
     """Draw the filters in the sidebar and return what they select."""
     choices = options()
-    years = sorted(int(y) for y in _options(choices, "year"))
+    years = choices["year"]
     with st.sidebar:
         st.header("Filters")
         as_of = st.date_input(
@@ -42,7 +47,7 @@ def sidebar() -> Filters:
             help="Figures as they stood on this date: each case's plan version in force then, "
                  "and actions overdue by then.",
         )
-        partnerships = st.multiselect("Partnership (CSP)", _options(choices, "partnership"), key="partnership",
+        partnerships = st.multiselect("Partnership (CSP)", choices["partnership"], key="partnership",
                                       bind="query-params", placeholder="All partnerships")
         year_from, year_to = None, None
         if len(years) > 1:
@@ -50,14 +55,14 @@ def sidebar() -> Filters:
                                key="years", bind="query-params")
             if tuple(chosen) != (years[0], years[-1]):
                 year_from, year_to = chosen
-        agency_types = st.multiselect("Agency type", _options(choices, "agency_type"), key="agency_type",
+        agency_types = st.multiselect("Agency type", choices["agency_type"], key="agency_type",
                                       bind="query-params", placeholder="All agency types")
-        agencies = st.multiselect("Agency", _options(choices, "agency"), key="agency", bind="query-params",
+        agencies = st.multiselect("Agency", choices["agency"], key="agency", bind="query-params",
                                   placeholder="All agencies")
         levels = st.multiselect("Recommendation level", list(LEVEL_LABELS), format_func=LEVEL_LABELS.get,
                                 key="level", bind="query-params", placeholder="Both levels")
-        themes = st.multiselect("Theme", _options(choices, "theme"), key="theme", bind="query-params",
-                                placeholder="All themes")
+        themes = st.multiselect("Theme", choices["theme"], format_func=charts.theme_label, key="theme",
+                                bind="query-params", placeholder="All themes")
         st.caption("The address bar keeps these choices: copy it to share this exact view.")
     filters = Filters(
         as_of=as_of or dt.date.today(),
