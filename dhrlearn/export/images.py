@@ -7,11 +7,12 @@ browser open, so after the first image (~2.5 s) each one takes ~0.3 s.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import shutil
+import struct
 import textwrap
 import threading
+import zlib
 
 import kaleido
 import plotly.graph_objects as go
@@ -27,6 +28,7 @@ FOOTER_LINE_PX = 15
 TITLE_BLOCK_PX = 72  # title and as-of line
 LEGEND_PX = 34  # a horizontal legend between them and the plot
 
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 
 # kaleido's sync server pairs requests and answers through shared queues, so two threads
@@ -155,10 +157,22 @@ def _start_server() -> None:
 
 
 def _set_png_dpi(png: bytes, dpi: int) -> bytes:
-    """Record the resolution, so Word and print tools place the image at its intended size."""
-    from PIL import Image  # Pillow comes with streamlit; imported here as only PNGs need it
+    """Record the resolution (a pHYs chunk), so Word and print tools place the image at its size.
 
-    with Image.open(io.BytesIO(png)) as image:
-        out = io.BytesIO()
-        image.save(out, format="PNG", dpi=(dpi, dpi))
-    return out.getvalue()
+    Written directly rather than re-encoding the image, which would cost ~0.2 s a chart.
+    """
+    if png[:8] != PNG_SIGNATURE:
+        raise ValueError("the chart renderer did not return a PNG")
+    pixels_per_metre = round(dpi / MM_PER_INCH * 1000)
+    body = struct.pack(">IIB", pixels_per_metre, pixels_per_metre, 1)  # unit 1: metre
+    phys = struct.pack(">I", len(body)) + b"pHYs" + body + struct.pack(">I", zlib.crc32(b"pHYs" + body))
+    chunks, offset = [], 8
+    while offset < len(png):
+        length = struct.unpack(">I", png[offset:offset + 4])[0]
+        end = offset + 12 + length  # length, type, data, crc
+        if png[offset + 4:offset + 8] != b"pHYs":
+            chunks.append(png[offset:end])
+        if png[offset + 4:offset + 8] == b"IHDR":
+            chunks.append(phys)
+        offset = end
+    return PNG_SIGNATURE + b"".join(chunks)
