@@ -1,3 +1,40 @@
+"""Search: every recommendation, action and update, with the words found marked."""
+import pandas as pd
 import streamlit as st
+
 from ui import components as ui
-ui.page_header("search", "Coming next.")
+from ui import data, filters
+
+ui.page_header("Search", "Full-text search over recommendations, actions and updates, within the sidebar filters.")
+selected = filters.current()
+FIELD_LABELS = {"recommendation": "Recommendation", "action": "Action", "update": "Update"}
+PAGE_SIZE = 50
+
+query = st.text_input("Search for", key="q", bind="query-params", placeholder="e.g. non-fatal strangulation, Clare's Law",
+                      help="Every word must appear; the exact phrase ranks first. The address bar keeps the search.")
+if not query.strip():
+    st.info("Type words to search for, for example “non-fatal strangulation” or “Clare's Law”.",
+            icon=":material/search:")
+    st.stop()
+
+hits = data.query("search", selected, q=query.strip())
+fields = st.pills("Look in", list(FIELD_LABELS), format_func=FIELD_LABELS.get, selection_mode="multi",
+                  default=list(FIELD_LABELS), key="search_fields")
+hits = hits[hits["field"].isin(fields or list(FIELD_LABELS))]
+st.markdown(f"**{len(hits):,} passages** in {hits['case_id'].nunique():,} cases match “{query.strip()}”.")
+words = query.split()
+for hit in hits.head(PAGE_SIZE).itertuples():
+    where = f"Recommendation {hit.recommendation_number}"
+    if pd.notna(hit.action_seq):
+        where += f", action {int(hit.action_seq)}"
+    with st.container(border=True):
+        st.markdown(f"**{ui.html_text(hit.reference)}** · {ui.html_text(hit.partnership)} · {where} · "
+                    f"{FIELD_LABELS.get(hit.field, hit.field)}", unsafe_allow_html=True)
+        ui.evidence(hit.snippet, [query.strip(), *words])
+        st.caption(f"Source: {hit.src_file}")
+if len(hits) > PAGE_SIZE:
+    st.caption(f"The best {PAGE_SIZE} of {len(hits):,}; add words or narrow the filters to see others.")
+if len(hits):
+    table = hits[["reference", "partnership", "year", "recommendation_number", "action_seq", "field", "snippet",
+                  "src_file"]]
+    ui.table_downloads(table, "search_results", "search")

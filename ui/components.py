@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from dhrlearn import charts
 from dhrlearn.export import tables
 from ui import data, filters
 
@@ -148,3 +149,19 @@ def snippet(text: str, words: Iterable[str], width: int = 140) -> str:
     start = max(0, min(positions) - width)
     end = min(len(text), min(positions) + width)
     return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+
+# A symbol beside each status word, so a status reads without colour.
+STATUS_SYMBOLS = {"complete": "✔", "in_progress": "◐", "not_started": "○", "off_track": "✖",
+                  "closed_other": "⊘", "unknown": "?"}
+
+
+def status_text(status) -> str:
+    if status is None or status != status:
+        return ""
+    return f"{STATUS_SYMBOLS.get(status, '')} {charts.STATUS_LABELS.get(status, status)}".strip()
+
+
+def source_text(file, location, rows) -> str:
+    """Provenance in one line: file, place in the file, rows."""
+    return ", ".join(str(p) for p in (file, location, rows) if p is not None and p == p and str(p))
