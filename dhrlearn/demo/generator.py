@@ -12,7 +12,7 @@ import calendar
 import csv
 import datetime as dt
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from dhrlearn import config
 from dhrlearn.demo import catalogue as cat
@@ -237,24 +237,21 @@ class RecStory:
 
 
 def _choose_learnings(rng, features) -> tuple[list[cat.Learning], list[cat.Learning]]:
-    def fits(learning):
-        return all(need in features for need in learning.needs)
-
-    overview = [x for x in cat.OVERVIEW if fits(x)]
-    single = [x for x in cat.SINGLE_AGENCY if fits(x)]
-    # Learning tied to this case's features first, so themes follow the case mix.
-    tied_o = [x for x in overview if x.needs]
-    tied_s = [x for x in single if x.needs]
-    n_total = rng.randint(5, 20)
-    n_over = max(2, min(len(overview), round(n_total * rng.uniform(0.25, 0.45))))
-    chosen_o = rng.sample(tied_o, min(len(tied_o), max(1, n_over // 2))) if tied_o else []
-    rest_o = [x for x in overview if x not in chosen_o]
-    chosen_o += rng.sample(rest_o, max(0, min(len(rest_o), n_over - len(chosen_o))))
-    n_single = max(2, n_total - len(chosen_o))
-    chosen_s = rng.sample(tied_s, min(len(tied_s), max(1, n_single // 2))) if tied_s else []
-    rest_s = [x for x in single if x not in chosen_s]
-    chosen_s += rng.sample(rest_s, max(0, min(len(rest_s), n_single - len(chosen_s))))
-    return chosen_o, chosen_s
+    """Overview and single-agency learning for one case: one for each of its features first,
+    so theme prevalence follows the case mix, then general learning up to 5-20 in all."""
+    pool = [x for x in cat.OVERVIEW + cat.SINGLE_AGENCY if all(need in features for need in x.needs)]
+    chosen: list[cat.Learning] = []
+    for feature in sorted(features):
+        options = [x for x in pool if feature in x.needs and x not in chosen]
+        if options:
+            chosen.append(rng.choice(options))
+    n_total = max(rng.randint(5, 20), len(chosen))
+    n_over = max(2, round(n_total * rng.uniform(0.25, 0.45)))
+    for level, wanted in (("overview", n_over), ("single_agency", n_total - n_over)):
+        have = sum(x.level == level for x in chosen)
+        rest = [x for x in pool if x.level == level and x not in chosen]
+        chosen += rng.sample(rest, max(0, min(len(rest), max(2, wanted) - have)))
+    return [x for x in chosen if x.level == "overview"], [x for x in chosen if x.level == "single_agency"]
 
 
 def _story(rng, picker, case: DemoCase, dates: list[dt.date], place: str) -> list[RecStory]:
@@ -373,6 +370,9 @@ def _plan_version(case: DemoCase, recs: list[RecStory], version: int, as_of: dt.
         )
         for story in actions:
             out.actions.append(_action_at(case, rec, story, version, as_of))
+        if not out.owning_agencies:  # an overview recommendation is owned by the agencies leading its actions
+            leads = {ref.canonical: ref for action in out.actions for ref in action.lead_agencies}
+            out.owning_agencies = [replace(ref) for ref in leads.values()]
         plan.recommendations.append(out)
     return plan
 
