@@ -67,6 +67,8 @@ def test_status_word_mid_text_does_not_decide():
 
 
 def test_planned_completion_is_not_completion():
+    assert classify_status("To be completed by March 2023").status == "unknown"
+    assert classify_status("To be completed by March 2023 - delayed").status == "off_track"
     assert classify_status("", "Training will be completed").status == "unknown"
     assert classify_status("", "Audit due to complete").status == "unknown"
 

@@ -57,6 +57,7 @@ FUZZY_MARGIN = 3.0  # the best agency must beat the next-best agency by this muc
 _STRONG_SEP = re.compile(r"\s*(?:[/;,|+•]|\n\s*\n|\n\s*[-*]\s)\s*")
 _WEAK_SEP = re.compile(r"\s+(?:and|&)\s+|\s*\n\s*", re.IGNORECASE)
 _MAX_PIECES_PER_NAME = 4
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class AgencyMatch:
 def name_key(text: str) -> str:
     """The lookup form of a name: case, apostrophes, punctuation, "&"/"and", a leading "the" ignored."""
     text = text.lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    words = re.findall(r"[a-z0-9]+", text)
+    words = _WORDS.findall(text)
     if words and words[0] == "the":
         words = words[1:]
     return " ".join(words)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from dhrlearn.normalise.status import classify_status
 
 SCOPE_WORDS_FILE = "scope_words.csv"
 SCOPE_ORDER = ("local", "regional", "national")  # when several are written, the widest wins
+_WORDS = re.compile(r"[a-z0-9]+")
 
 
 @dataclass
@@ -67,7 +68,7 @@ def _normalise_action(
     where = action.provenance or rec.provenance or Provenance(plan.source_file)
     action.lead_agencies = _agencies(plan, directory, action.lead_agency_raw, where, label + "lead agency")
     if not action.lead_agencies:
-        action.lead_agencies = [replace(ref) for ref in rec.owning_agencies]
+        action.lead_agencies = [_copy(ref) for ref in rec.owning_agencies]
     _read_target_date(plan, action, where, label)
     _read_status(plan, action, where, label)
     completion = parse_uk_date(action.completion_date_raw)
@@ -78,7 +79,7 @@ def _agencies(plan: ParsedPlan, directory: AgencyDirectory, raw: str, where: Pro
     matches = directory.match(raw)
     for m in matches:
         _warn_agency(plan, m, where, what)
-    return [replace(m.ref) for m in matches]  # copies: a user may edit one ref without touching the cache
+    return [_copy(m.ref) for m in matches]  # copies: a user may edit one ref without touching the cache
 
 
 def _warn_agency(plan: ParsedPlan, m: AgencyMatch, where: Provenance, what: str) -> None:
@@ -126,6 +127,10 @@ def _warn(plan: ParsedPlan, where: Provenance, field_name: str, message: str, se
     plan.warnings.append(NormaliseWarning(where, field_name, message, severity))
 
 
+def _copy(ref: AgencyRef) -> AgencyRef:
+    return AgencyRef(ref.raw, ref.canonical, ref.agency_type, ref.known)
+
+
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -138,7 +143,7 @@ def _union(groups) -> list[AgencyRef]:
             key = ref.canonical if ref.known else ("?", ref.raw.lower())
             if key not in seen:
                 seen.add(key)
-                out.append(replace(ref))
+                out.append(_copy(ref))
     return out
 
 
@@ -158,7 +163,7 @@ def _read_scope(scope_raw: str) -> str | None:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    return " ".join(_WORDS.findall(text.lower()))
 
 
 @lru_cache(maxsize=1)

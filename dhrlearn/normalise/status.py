@@ -47,6 +47,9 @@ _DATE_TRAILER = re.compile(
 )
 _MAX_TRAILER_WORDS = 10
 _WORD_SEP = r"[\s\-–—_:,/]+"
+_WORDS = re.compile(r"[a-z0-9]+")
+_LETTERS = re.compile(r"[a-z]+")
+_TAIL_CHARS = 200  # enough for the final phrase and its longest allowed trailer
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ class StatusVocabulary:
         self.words = words
         self._by_key = {_key(w.word): w for w in words}
         self._cell = _compile([w for w in words if w.match != "whole"])
-        self._text = _compile([w for w in words if w.match in ("end", "anywhere")])
+        self._text_reversed = _compile([w for w in words if w.match in ("end", "anywhere")], reverse=True)
         self._anywhere = _compile([w for w in words if w.match == "anywhere"])
 
     @classmethod
@@ -98,25 +101,38 @@ class StatusVocabulary:
         whole = self._by_key.get(_key(cell))
         if whole:
             return StatusResult(whole.status, cell, whole.confidence)
-        found = self._cell.search(cell)
-        if not found:
-            return None
-        entry = self.lookup(found.group(0))
-        return StatusResult(entry.status, found.group(0), round(entry.confidence * 0.9, 3))
+        for found in self._cell.finditer(cell):
+            if not _is_hedged(cell[: found.start()]):  # "To be completed by March" is no completion
+                entry = self.lookup(found.group(0))
+                return StatusResult(entry.status, found.group(0), round(entry.confidence * 0.9, 3))
+        return None
 
     def from_text_end(self, text: str) -> StatusResult | None:
-        tail = text[-400:]  # the final status word sits in the last lines
-        last = None
-        for last in self._text.finditer(tail):
-            pass
-        if last is None or _is_hedged(tail[: last.start()]):
+        found = self._last_phrase(text)
+        if found is None:
             return None
-        trailer = tail[last.end():]
-        if not _is_acceptable_trailer(trailer):
+        start, end, entry = found
+        trailer = text[end:]
+        if _is_hedged(text[:start]) or not _is_acceptable_trailer(trailer):
             return None
-        entry = self.lookup(last.group(0))
         factor = 0.9 if not trailer.strip(" .!\n\t") else 0.8
-        return StatusResult(entry.status, last.group(0), round(entry.confidence * factor, 3))
+        return StatusResult(entry.status, text[start:end], round(entry.confidence * factor, 3))
+
+    def _last_phrase(self, text: str) -> tuple[int, int, StatusWord] | None:
+        """The last status phrase in `text` (the longest, where phrases share their last word).
+
+        Searches the reversed tail of the text with the reversed phrases, so the search
+        stops at the first hit from the end instead of scanning a long running log.
+        """
+        offset = max(0, len(text) - _TAIL_CHARS)
+        backwards = text[offset:][::-1]
+        m = self._text_reversed.search(backwards)
+        if m is None:
+            return None
+        if offset and m.end() == len(backwards) and text[offset - 1].isalnum():
+            return None  # a word cut in half by the window
+        start, end = len(text) - m.end(), len(text) - m.start()
+        return start, end, self.lookup(text[start:end])
 
     def from_text_anywhere(self, text: str) -> StatusResult | None:
         for found in self._anywhere.finditer(text):
@@ -144,12 +160,12 @@ def _word_from_row(row: dict, path: Path, line_no: int) -> StatusWord:
 
 
 def _key(phrase: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", phrase.lower()))
+    return " ".join(_WORDS.findall(phrase.lower()))
 
 
-def _compile(words: list[StatusWord]) -> re.Pattern:
+def _compile(words: list[StatusWord], reverse: bool = False) -> re.Pattern:
     # Longest first, so the regex prefers "partially complete" to "complete" at one position.
-    phrases = sorted({_key(w.word) for w in words}, key=len, reverse=True)
+    phrases = sorted({_key(w.word)[:: -1 if reverse else 1] for w in words}, key=len, reverse=True)
     alternatives = [_WORD_SEP.join(re.escape(part) for part in p.split()) for p in phrases if p]
     if not alternatives:
         return re.compile(r"(?!x)x")
@@ -157,7 +173,7 @@ def _compile(words: list[StatusWord]) -> re.Pattern:
 
 
 def _is_hedged(before: str) -> bool:
-    previous = re.findall(r"[a-z]+", before[-30:].lower())
+    previous = _LETTERS.findall(before[-30:].lower())
     return bool(previous) and previous[-1] in HEDGES
 
 
