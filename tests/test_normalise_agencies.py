@@ -92,6 +92,13 @@ def test_fields_naming_several(directory, raw, expected):
     assert [r.canonical for r in directory.resolve(raw)] == expected
 
 
+def test_full_stop_after_a_word_ends_a_name(directory):
+    # Seed rec 1's lead cell with its lines joined by a text importer.
+    refs = directory.resolve("All Agencies. South Worcestershire Community Safety Partnership.")
+    assert [r.canonical for r in refs] == ["All agencies", "South Worcestershire Community Safety Partnership"]
+    assert [r.canonical for r in directory.resolve("St. Helens Borough Council")] == ["St. Helens Borough Council"]
+
+
 def test_and_inside_a_name_is_not_split(directory):
     refs = directory.resolve("Herefordshire and Worcestershire Health and Care NHS Trust")
     assert [r.canonical for r in refs] == ["Herefordshire and Worcestershire Health and Care NHS Trust"]

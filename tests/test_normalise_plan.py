@@ -168,6 +168,15 @@ def test_idempotent_and_keeps_importer_warnings(directory):
     assert sum(1 for w in plan.warnings if w.field == "header") == 1
 
 
+def test_no_second_warning_where_the_importer_already_warned(directory):
+    plan = seed_like_plan()
+    plan.warn(prov(5), "target_date_raw", "Recommendation No 2: the target column holds notes, not a clear date")
+    normalise_plan(plan, directory)
+    at_row_5 = [w for w in plan.warnings if w.provenance.rows == "row 5" and w.field.startswith("target_date")]
+    assert [(w.field, is_normalise_warning(w)) for w in at_row_5] == [("target_date_raw", False)]
+    assert any(w.field == "target_date" and w.provenance.rows == "row 14" for w in plan.warnings)
+
+
 def test_rerun_after_correction_replaces_own_warnings(directory):
     plan = normalised(directory)
     action = plan.recommendations[3].actions[0]

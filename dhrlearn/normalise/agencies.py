@@ -54,7 +54,8 @@ FUZZY_MIN_SCORE = 90.0
 FUZZY_MIN_LENGTH = 6  # "WCF" vs "WCC": never guess between short abbreviations
 FUZZY_MARGIN = 3.0  # the best agency must beat the next-best agency by this much
 
-_STRONG_SEP = re.compile(r"\s*(?:[/;,|+•]|\n\s*\n|\n\s*[-*]\s)\s*")
+# A full stop ends a name only after a whole word ("All Agencies. South ..."), not "St." or "Dr.".
+_STRONG_SEP = re.compile(r"\s*(?:[/;,|+•]|\n\s*\n|\n\s*[-*]\s|(?<=[A-Za-z]{3})\.\s+)\s*")
 _WEAK_SEP = re.compile(r"\s+(?:and|&)\s+|\s*\n\s*", re.IGNORECASE)
 _MAX_PIECES_PER_NAME = 4
 _WORDS = re.compile(r"[a-z0-9]+")

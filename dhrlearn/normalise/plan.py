@@ -45,9 +45,18 @@ def normalise_plan(plan: ParsedPlan, directory: AgencyDirectory | None = None) -
     """Fill the normalised fields of `plan` in place (and return it)."""
     directory = directory or default_directory()
     plan.warnings = [w for w in plan.warnings if not is_normalise_warning(w)]
+    kept = len(plan.warnings)
     for rec in plan.recommendations:
         _normalise_recommendation(plan, rec, directory)
+    plan.warnings[kept:] = _not_said_before(plan.warnings[:kept], plan.warnings[kept:])
     return plan
+
+
+def _not_said_before(importer: list[ImportWarning], mine: list[ImportWarning]) -> list[ImportWarning]:
+    """Drop a warning of ours when the importer already warned about the same field at the same place
+    (e.g. its "target column holds notes" and our "target date could not be read")."""
+    said = {(str(w.provenance), w.field.removesuffix("_raw")) for w in importer if w.severity == "warning"}
+    return [w for w in mine if (str(w.provenance), w.field) not in said]
 
 
 def _normalise_recommendation(plan: ParsedPlan, rec: ParsedRecommendation, directory: AgencyDirectory) -> None:
