@@ -15,6 +15,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+try:  # the standard regex parser, used only to speed tagging up; without it every theme is simply tried
+    import re._constants as _sre
+    import re._parser as _sre_parse
+except ImportError:  # pragma: no cover - other Python versions
+    _sre = _sre_parse = None
+
 from dhrlearn import config
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
@@ -45,11 +51,23 @@ class Theme:
     exclude: re.Pattern | None = None
     from_topics: list[str] = field(default_factory=list)
     fallback: bool = False
+    # Lower-case strings (1-3 characters) that every match starts with; None = could start anywhere.
+    starts: tuple[frozenset, frozenset, frozenset] | None = None
 
 
 @dataclass
 class Taxonomy:
     themes: dict[tuple[str, str], Theme]
+    start_index: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    themes_by_head: dict[str, tuple] = field(default_factory=dict)  # memo for _candidate_positions
+
+    def __post_init__(self):
+        self.start_index = _start_index(self.themes)
+        # Finds the word starts where some theme may match, longest start first.
+        starts = sorted(self.start_index, key=len, reverse=True)
+        self.start_finder = re.compile(
+            r"(?<!\w)(?=(" + "|".join(re.escape(s) for s in starts) + "))" if starts else r"(?!)"
+        )
 
     def labels(self, axis: str | None = None) -> dict[str, str]:
         """Theme id -> label, in file order."""
@@ -123,8 +141,122 @@ def load_taxonomy(path: str | Path = THEMES_FILE) -> Taxonomy:
             exclude=_whole_words(entry["exclude"]) if entry["exclude"] else None,
             from_topics=entry["topic"],
             fallback=entry["fallback"],
+            starts=_match_starts(entry["match"]),
         )
     return Taxonomy(themes)
+
+
+# ---------------------------------------------------------------- prefilter
+# Running ~25 regular expressions over every text is the slow part of tagging. Each theme's patterns are
+# parsed once to list the few characters any match must start with; a text is tried against a theme only
+# when some word in it starts that way. Whatever the parser cannot bound makes the theme always tried.
+
+PREFIX_CHARS = 3
+_MAX_PREFIXES = 400
+
+
+def _match_starts(patterns: list[str]) -> tuple[frozenset, frozenset, frozenset] | None:
+    if not patterns or _sre_parse is None:
+        return None
+    try:
+        found = set()
+        for pattern in patterns:
+            options = _sequence_starts(list(_sre_parse.parse(pattern, re.IGNORECASE)))
+            if options is None:
+                return None
+            found |= {text for text, _ in options}
+    except Exception:  # a construct this reader does not know: no prefilter, still correct
+        return None
+    if "" in found:
+        return None
+    return tuple(frozenset(t for t in found if len(t) == n) for n in range(1, PREFIX_CHARS + 1))
+
+
+def _sequence_starts(items) -> set[tuple[str, bool]] | None:
+    """Possible starts of a match of `items`: (text, complete) where complete means the text can go on."""
+    current = {("", True)}
+    for op, av in items:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero width; skipping a condition only adds possibilities
+        options = _element_starts(op, av)
+        following = set()
+        for text, open_ in current:
+            if not open_ or len(text) >= PREFIX_CHARS:
+                following.add((text[:PREFIX_CHARS], False))
+            elif options is None:
+                following.add((text, False))
+            else:
+                following |= {(text + more, more_open) for more, more_open in options}
+        if len(following) > _MAX_PREFIXES:
+            return None
+        current = following
+    return {(text[:PREFIX_CHARS], open_ and len(text) < PREFIX_CHARS) for text, open_ in current}
+
+
+def _element_starts(op, av) -> set[tuple[str, bool]] | None:
+    if op is _sre.LITERAL:
+        return {(chr(av).lower(), True)}
+    if op is _sre.IN:
+        chars = set()
+        for kind, value in av:
+            if kind is _sre.LITERAL:
+                chars.add(chr(value).lower())
+            elif kind is _sre.RANGE and value[1] - value[0] < 40:
+                chars |= {chr(c).lower() for c in range(value[0], value[1] + 1)}
+            else:
+                return None
+        return {(c, True) for c in chars}
+    if op is _sre.SUBPATTERN:
+        return _sequence_starts(list(av[-1]))
+    if op is _sre.BRANCH:
+        union = set()
+        for branch in av[1]:
+            options = _sequence_starts(list(branch))
+            if options is None:
+                return None
+            union |= options
+        return union
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, getattr(_sre, "POSSESSIVE_REPEAT", None)):
+        low, high, body = av
+        options = _sequence_starts(list(body))
+        if options is None:
+            return None
+        if high != 1:  # more repetitions may follow: stop extending here
+            options = {(text, False) for text, _ in options}
+        return options | ({("", True)} if low == 0 else set())
+    return None
+
+
+def _start_index(themes: dict[tuple[str, str], Theme]) -> dict[str, list[tuple[str, str]]]:
+    """Start string (1-3 lower-case characters) -> the themes that may match from there."""
+    index: dict[str, list[tuple[str, str]]] = {}
+    for key, theme in themes.items():
+        for length_group in theme.starts or ():
+            for start in length_group:
+                index.setdefault(start, []).append(key)
+    return index
+
+
+def _themes_from(head: str, index) -> tuple[tuple[str, str], ...]:
+    """Themes that may match text starting with `head` (up to 3 lower-case characters)."""
+    return tuple(dict.fromkeys(key for n in range(1, len(head) + 1) for key in index.get(head[:n], ())))
+
+
+def _candidate_positions(text: str, tax: "Taxonomy") -> dict[tuple[str, str], list[int]] | None:
+    """Theme -> the word starts in `text` where a match could begin; None when lower-casing moved offsets."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return None
+    by_head = tax.themes_by_head
+    candidates: dict[tuple[str, str], list[int]] = {}
+    for m in tax.start_finder.finditer(lowered):
+        head = m.group(1)
+        keys = by_head.get(head)
+        if keys is None:
+            keys = by_head[head] = _themes_from(head, tax.start_index)
+        for key in keys:
+            candidates.setdefault(key, []).append(m.start())
+    return candidates
 
 
 @lru_cache(maxsize=1)
@@ -146,29 +278,51 @@ def _unique(words: list[str]) -> list[str]:
     return out
 
 
-def _matched_words(theme: Theme, text: str) -> list[str]:
-    hits = [(m.start(), m.end(), m.group()) for m in theme.match.finditer(text)]
+def _matched_words(theme: Theme, text: str, positions: list[int] | None = None) -> list[str]:
+    """Words of `text` matching the theme, tried only at `positions` when given (the prefilter's)."""
+    if positions is None:
+        hits = [(m.start(), m.end(), m.group()) for m in theme.match.finditer(text)]
+    else:
+        hits, end = [], -1
+        for position in sorted(set(positions)):
+            m = theme.match.match(text, position) if position >= end else None
+            if m:
+                hits.append((m.start(), m.end(), m.group()))
+                end = m.end()
     if hits and theme.exclude is not None:
         blocked = [(m.start(), m.end()) for m in theme.exclude.finditer(text)]
         hits = [h for h in hits if not any(s < h[1] and h[0] < e for s, e in blocked)]
     return _unique([" ".join(word.split()) for _, _, word in hits])
 
 
-def tag_text(text: str | None, tax: Taxonomy | None = None) -> list[ThemeMatch]:
-    """Themes shown by `text`, each with the words that matched (topic axis first, then Home Office)."""
+def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool = True) -> list[ThemeMatch]:
+    """Themes shown by `text`, each with the words that matched (topic axis first, then Home Office).
+
+    `use_prefilter=False` tries every theme everywhere: slower, same answer (the tests compare the two).
+    """
     if not text or not text.strip():
         return []
     tax = tax or taxonomy()
     found: dict[tuple[str, str], list[str]] = {}
+    candidates = _candidate_positions(text, tax) if use_prefilter else None
+
+    def words_for(key: tuple[str, str], theme: Theme) -> list[str]:
+        if theme.match is None:
+            return []
+        if candidates is None or theme.starts is None:
+            return _matched_words(theme, text)
+        positions = candidates.get(key)
+        return _matched_words(theme, text, positions) if positions else []
+
     for key, theme in tax.themes.items():
-        if key[0] == "topic" and theme.match is not None:
-            words = _matched_words(theme, text)
+        if key[0] == "topic":
+            words = words_for(key, theme)
             if words:
                 found[key] = words
     for key, theme in tax.themes.items():
         if key[0] == "topic":
             continue
-        words = _matched_words(theme, text) if theme.match is not None else []
+        words = words_for(key, theme)
         for topic in theme.from_topics:
             words += found.get(("topic", topic), [])
         if words:

@@ -1,0 +1,150 @@
+"""Benchmark and accuracy table for theme tagging, uptake and recurring recommendations.
+
+    .venv/bin/python bench/bench_tagging.py [--texts 150000] [--recs 50000]
+
+Prints precision and recall per topic theme on tests/data/labelled_themes.csv (by split and overall),
+then times tag_text over generated texts (target: 150,000 under 10 s) and group_recommendations over
+generated recommendations (target: 50,000 in seconds).
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+
+from dhrlearn.recurring import group_recommendations  # noqa: E402
+from dhrlearn.themes import tag_text, taxonomy, topic_themes  # noqa: E402
+from dhrlearn.uptake import find_uptake  # noqa: E402
+
+LABELLED = ROOT / "tests" / "data" / "labelled_themes.csv"
+AGENCIES = [
+    "West Mercia Police", "Avon and Somerset Police", "the ICB", "the CCG", "Adult Social Care", "Cranstoun",
+    "Change Grow Live", "the Probation Service", "the Housing team", "the mental health trust", "Children First",
+    "the district council", "the acute trust", "Turning Point", "the CSP", "the Safeguarding Adults Board",
+]
+FILLER = (
+    "staff officers practitioners victims families partners service users cases incidents referrals "
+    "assessments meetings reviews reports plans processes systems managers teams leads contacts visits "
+    "concerns disclosures outcomes updates actions priorities quarterly monthly annual local regional"
+).split()
+
+
+def labelled_rows() -> list[dict]:
+    with open(LABELLED, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
+
+
+def accuracy_table(rows: list[dict]) -> list[tuple[str, int, float, float]]:
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for row in rows:
+        gold = {t.strip() for t in row["topics"].split(";") if t.strip()}
+        got = topic_themes(row["text"])
+        tp.update(got & gold)
+        fp.update(got - gold)
+        fn.update(gold - got)
+    table = []
+    for theme in taxonomy().topic_themes():
+        support = tp[theme] + fn[theme]
+        precision = tp[theme] / (tp[theme] + fp[theme]) if tp[theme] + fp[theme] else float("nan")
+        recall = tp[theme] / support if support else float("nan")
+        table.append((theme, support, precision, recall))
+    total = sum(tp.values())
+    table.append(("(micro average)", total + sum(fn.values()),
+                  total / (total + sum(fp.values())), total / (total + sum(fn.values()))))
+    return table
+
+
+def print_accuracy() -> None:
+    rows = labelled_rows()
+    splits = sorted({r["split"] for r in rows})
+    tables = {s: accuracy_table([r for r in rows if r["split"] == s]) for s in splits}
+    tables["all"] = accuracy_table(rows)
+    header = f"{'topic theme':24}" + "".join(f" | {name + ' n/P/R':>18}" for name in tables)
+    counts = Counter(r["split"] for r in rows)
+    print(f"Labelled texts: {len(rows)} (" + ", ".join(f"{s} {counts[s]}" for s in splits) + ")")
+    print(header)
+    print("-" * len(header))
+    for i, (theme, *_rest) in enumerate(tables["all"]):
+        cells = []
+        for table in tables.values():
+            _, n, p, r = table[i]
+            cells.append(f" | {n:4d} {p:6.2f} {r:6.2f}" if n else f" | {'-':>18}")
+        print(f"{theme:24}" + "".join(cells))
+
+
+def generated_texts(count: int, rng: random.Random) -> list[str]:
+    """Unique texts in the styles of the labelled set: agency swaps, dates, staff initials, filler words."""
+    bases = [r["text"] for r in labelled_rows()]
+    texts = []
+    for n in range(count):
+        parts = [rng.choice(bases)]
+        if rng.random() < 0.4:
+            parts.append(rng.choice(bases))
+        text = " ".join(parts).replace("Police", rng.choice(AGENCIES))
+        text += f" {rng.choice('ABCDEFGHJKLMNPRS')}{rng.choice('ABCDEFGHJKLMNPRS')} {n % 28 + 1:02d}.{n % 12 + 1:02d}.2023 "
+        text += " ".join(rng.choices(FILLER, k=rng.randint(0, 12)))
+        texts.append(text)
+    return texts
+
+
+def generated_recommendations(count: int, rng: random.Random) -> pd.DataFrame:
+    """`count` recommendations over count/10 cases; about half re-state one of 400 learnings in new words."""
+    bases = [r["text"] for r in labelled_rows() if r["field"] == "recommendation"]
+    learnings = []
+    for _ in range(400):
+        words = rng.choice(bases).split()
+        rng.shuffle(extra := rng.sample(FILLER, 4))
+        learnings.append(" ".join(words + extra))
+    rows = []
+    for n in range(count):
+        case_id = n // 10 + 1
+        if rng.random() < 0.5:
+            words = rng.choice(learnings).split()
+            if rng.random() < 0.5:  # a few words changed or dropped
+                words[rng.randrange(len(words))] = rng.choice(FILLER)
+            text = f"{rng.choice(AGENCIES)} {' '.join(words)}"
+        else:
+            text = " ".join(rng.choice(bases).split()[: rng.randint(6, 20)] + rng.sample(FILLER, 8))
+        rows.append((n + 1, case_id, text))
+    return pd.DataFrame(rows, columns=["recommendation_id", "case_id", "text"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--texts", type=int, default=150_000)
+    parser.add_argument("--recs", type=int, default=50_000)
+    args = parser.parse_args()
+    rng = random.Random(7)
+
+    print_accuracy()
+
+    texts = generated_texts(args.texts, rng)
+    taxonomy()  # compile once, outside the timing
+    started = time.process_time()
+    matches = sum(len(tag_text(t)) for t in texts)
+    tag_seconds = time.process_time() - started
+    print(f"\ntag_text: {len(texts):,} texts in {tag_seconds:.2f} s "
+          f"({len(texts) / tag_seconds:,.0f}/s, {matches:,} theme matches; target under 10 s)")
+    started = time.process_time()
+    evidence = sum(len(find_uptake(t)) for t in texts)
+    print(f"find_uptake: {len(texts):,} texts in {time.process_time() - started:.2f} s ({evidence:,} evidence rows)")
+
+    recs = generated_recommendations(args.recs, rng)
+    started = time.process_time()
+    groups = group_recommendations(recs)
+    group_seconds = time.process_time() - started
+    print(f"group_recommendations: {len(recs):,} recommendations in {group_seconds:.2f} s -> "
+          f"{groups['group_id'].nunique():,} groups, {len(groups):,} members")
+
+
+if __name__ == "__main__":
+    main()
