@@ -284,7 +284,7 @@ def looks_like_person(text: str) -> bool:
 _CASE_REF = re.compile(
     r"\b(?:Case\s*(?:No\.?|Number|Ref(?:erence)?\.?)?\s*:?\s*\d+[A-Za-z]?"
     r"|(?:DHR|DARDR)\s*(?:No\.?|Ref\.?)?\s*:?\s*[A-Z]{0,4}\d[\w/.\-]*"
-    r"|(?:DHR|DARDR)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?(?=\s*[-–:(]|\s*$))",
+    r"|(?:DHR|DARDR)\s+[A-Z][a-z]*(?:\s+[A-Z][a-z]*)?(?=\s*[-–:(]|\s*$))",
 )
 _PARTNERSHIP = re.compile(r"((?:[A-Z][\w'&-]*\s+){1,5}(?:Community Safety Partnership|CSP)\b)")
 _AS_OF = re.compile(
@@ -379,15 +379,18 @@ def _append(old: str, new: str, sep: str = " ") -> str:
     return f"{old}{sep}{new}" if old else new
 
 
+_LABEL = re.compile(r"^(row|line)s? (\d+)(?:-(\d+))?$")
+
+
 def _span(first: _Row, last: _Row) -> tuple[str, str]:
-    if first.location == last.location:
-        a, b = first.label, last.label
-        if a == b:
-            return first.location, a
-        if a.startswith("row ") and b.startswith("row "):
-            return first.location, f"rows {a[4:]}-{b[4:]}"
-        return first.location, f"{a} to {b}"
-    return f"{first.location} to {last.location}", f"{first.label} to {last.label}"
+    """Location and rows of a run of rows: ("Sheet1", "rows 7-9"); over a page break both ends."""
+    if first.location != last.location:
+        return f"{first.location} to {last.location}", f"{first.label} to {last.label}"
+    a, b = _LABEL.match(first.label), _LABEL.match(last.label)
+    if a and b and a.group(1) == b.group(1):
+        start, end = a.group(2), b.group(3) or b.group(2)
+        return first.location, f"{a.group(1)} {start}" if start == end else f"{a.group(1)}s {start}-{end}"
+    return first.location, first.label if first.label == last.label else f"{first.label} to {last.label}"
 
 
 @dataclass

@@ -1,8 +1,9 @@
 """PDF action plans with a text layer: tables found by pdfplumber, ruled or not.
 
-Ruled tables (drawn cell borders, as Word exports them) are read with the "lines"
-strategy; when none has a recognisable header the "text" strategy reads tables laid out
-by alignment alone, one text line per table row, which are joined back into rows here.
+Ruled tables (drawn cell borders, as Word exports them) are read with pdfplumber's
+"lines" strategy; when none has a recognisable header, tables laid out by alignment alone
+are read from word positions: the header line gives the column edges and text lines are
+joined back into rows.
 A table that carries on from the previous page is marked so the grid reader drops the
 repeated header and joins a row split by the page break. When no table is recognised
 the page text goes to the text importer (dhrlearn.importers.text), which handles plans
@@ -14,12 +15,11 @@ import io
 
 from dhrlearn.importers import sha256_of
 from dhrlearn.importers.grid import (
-    Grid, Merged, NoTableFound, is_header_row, looks_like_banner, plans_from_grids, split_number, sub_part)
+    Grid, Merged, NoTableFound, is_header_row, plans_from_grids, split_number, sub_part)
 from dhrlearn.model import ImportFailed, ParsedPlan
 
 IMPORTER_VERSION = "pdf-1.0"
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-TEXT = {"vertical_strategy": "text", "horizontal_strategy": "text", "text_x_tolerance": 2, "min_words_vertical": 3}
 
 
 def open_pdf(data: bytes, name: str):
@@ -72,35 +72,80 @@ def ruled_grid(table, location: str) -> Grid:
     return Grid(rows, location, [f"row {i + 1}" for i in range(len(rows))])
 
 
-def unruled_grid(table, location: str) -> Grid:
-    """Text-strategy tables give one row per text line: a line whose first cell starts a
-    recommendation, a sub-part or a banner starts a row; other lines continue it."""
-    lines = [[cell_text(c) for c in row] for row in table.extract()]
-    header_at = next((i for i, line in enumerate(lines) if is_header_row(line)), None)
-    rows, labels = [], []
+def _lines_of_words(page) -> list[list[dict]]:
+    """Words grouped into text lines, top to bottom, each line left to right."""
+    lines: list[list[dict]] = []
+    for word in sorted(page.extract_words(x_tolerance=2, y_tolerance=2), key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _chunks(line: list[dict], gap: float) -> list[list[dict]]:
+    """Runs of words with less than `gap` points between them: one cell's worth of a line."""
+    chunks = [[line[0]]]
+    for word in line[1:]:
+        if word["x0"] - chunks[-1][-1]["x1"] > gap:
+            chunks.append([word])
+        else:
+            chunks[-1].append(word)
+    return chunks
+
+
+def _text(words: list[dict]) -> str:
+    return " ".join(w["text"] for w in words)
+
+
+def aligned_grid(page, location: str) -> Grid | None:
+    """A table drawn without borders, read by alignment: the header line's cells give the
+    column edges, each line's words fall in the column where they start, and a line whose
+    first cell starts a recommendation, a sub-part or a banner starts a new row."""
+    lines = _lines_of_words(page)
+    gap = 6.0
+    header_at, lefts = None, []
     for i, line in enumerate(lines):
-        if not any(line):
+        chunks = _chunks(line, gap)
+        if len(chunks) >= 3 and is_header_row([_text(c) for c in chunks]):
+            header_at, lefts = i, [c[0]["x0"] for c in chunks]
+            break
+    if header_at is None:
+        return None
+    rows: list[list] = []
+    labels: list[str] = []
+    title = [[_text(line)] + [""] * (len(lefts) - 1) for line in lines[:header_at]]
+    for i, line in enumerate(lines[header_at:], start=header_at):
+        chunks = _chunks(line, gap)
+        if len(chunks) == 1 and i > header_at and chunks[0][-1]["x1"] > lefts[1] + 2 and chunks[0][0]["x0"] < lefts[1]:
+            rows.append([_text(chunks[0])] + [Merged.LEFT] * (len(lefts) - 1))  # a banner across the row
+            labels.append(f"line {i + 1}")
             continue
-        first = line[0]
-        starts = (header_at is None or i <= header_at + 1 or not rows
-                  or (first and (len(first) <= 12 or split_number(first)[0] or sub_part(first)
-                                 or (looks_like_banner(first) and not any(line[1:])))))
+        cells = [""] * len(lefts)
+        for chunk in chunks:
+            col = max(k for k, left in enumerate(lefts) if left <= chunk[0]["x0"] + 2) if chunk[0]["x0"] + 2 >= lefts[0] else 0
+            cells[col] = f"{cells[col]} {_text(chunk)}".strip()
+        first = cells[0]
+        starts = (i == header_at or not rows or rows[-1] and any(isinstance(c, Merged) for c in rows[-1])
+                  or (first and (len(first) <= 12 or split_number(first)[0] or sub_part(first))))
         if starts:
-            rows.append(list(line))
+            rows.append(cells)
             labels.append(f"line {i + 1}")
         else:
-            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], line)]
-            labels[-1] = labels[-1].split("-")[0] + f"-{i + 1}"
-    return Grid(rows, location, [label.replace("line ", "lines ") if "-" in label else label for label in labels])
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], cells)]
+            labels[-1] = f"lines {labels[-1].split()[-1].split('-')[0]}-{i + 1}"
+    return Grid(title + rows, location, [f"line {i + 1}" for i in range(header_at)] + labels)
 
 
-def page_grids(pdf, settings: dict, ruled: bool) -> list[Grid]:
+def page_grids(pdf, ruled: bool) -> list[Grid]:
     grids: list[Grid] = []
     for page_number, page in enumerate(pdf.pages, start=1):
-        tables = page.find_tables(settings)
-        for k, table in enumerate(sorted(tables, key=lambda t: t.bbox[1]), start=1):
-            location = f"page {page_number} table {k}"
-            grid = ruled_grid(table, location) if ruled else unruled_grid(table, location)
+        if ruled:
+            tables = sorted(page.find_tables(LINES), key=lambda t: t.bbox[1])
+            found = [ruled_grid(t, f"page {page_number} table {k}") for k, t in enumerate(tables, start=1)]
+        else:
+            found = [g for g in [aligned_grid(page, f"page {page_number} table 1")] if g is not None]
+        for k, grid in enumerate(found, start=1):
             if not grid.rows:
                 continue
             previous = grids[-1] if grids else None
@@ -112,10 +157,10 @@ def page_grids(pdf, settings: dict, ruled: bool) -> list[Grid]:
     return grids
 
 
-def text_outside_tables(pdf, settings: dict) -> list[str]:
+def text_outside_tables(pdf) -> list[str]:
     lines = []
     for page in pdf.pages:
-        boxes = [t.bbox for t in page.find_tables(settings)]
+        boxes = [t.bbox for t in page.find_tables(LINES)]
 
         def outside(obj, boxes=boxes):
             x = (obj.get("x0", 0) + obj.get("x1", 0)) / 2
@@ -134,13 +179,13 @@ def parse(data: bytes, name: str) -> list[ParsedPlan]:
             raise ImportFailed(name, "has no text layer: it is a scanned image. Run OCR on it first "
                                      "(for example with ocrmypdf) and import the result", f"{len(pdf.pages)} pages")
         sha = sha256_of(data)
-        for settings, ruled in ((LINES, True), (TEXT, False)):
-            grids = page_grids(pdf, settings, ruled)
+        for ruled in (True, False):
+            grids = page_grids(pdf, ruled)
             if not grids:
                 continue
             try:
                 return plans_from_grids(grids, file=name, sha256=sha, fmt="pdf", importer_version=IMPORTER_VERSION,
-                                        metadata_lines=text_outside_tables(pdf, settings))
+                                        metadata_lines=text_outside_tables(pdf) if ruled else [])
             except NoTableFound:
                 continue
         return _parse_as_text(page_texts, name, sha)
