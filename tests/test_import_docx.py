@@ -48,3 +48,67 @@ def test_five_column_lead_split_into_agencies_and_people():
     assert leads[5] == ("", "DS Sharon Wallace")
     assert leads[6] == ("", "Matt Burke")
     assert [n for _, n in leads].count("Sarah Dempsey") == 3
+
+
+# ---------------------------------------------------------------- other layouts, truth written by hand
+from tests.fixtures.seed_plan import Truth, mismatches  # noqa: E402
+
+SEVERAL_ACTIONS_TRUTH = (
+    Truth("1", "overview", "", "Partners should agree a joint", ("complete", "complete", "not_started"),
+          ("Mar 2023", "Jun 2023", "Dec 2023")),
+    Truth("2", "overview", "", "The partnership should raise awareness", ("complete", "in_progress"),
+          ("Nov 2023", "Jan 2024")),
+    Truth("3", "single_agency", "Probation Service", "Probation should check police call-outs",
+          ("complete", "off_track"), ("Feb 2023", "May 2023")),
+    Truth("4", "single_agency", "Integrated Care Board", "The ICB should include routine", ("in_progress",),
+          ("Apr 2024",)),
+    Truth("5", "single_agency", "Integrated Care Board", "The ICB should audit safeguarding",
+          ("complete", "in_progress", "not_started"), ("Jan 2024", "Mar 2024", "Jun 2024")),
+)
+
+
+def test_several_actions_per_recommendation_under_heading_paragraphs():
+    [plan] = parse_path(FIXTURES / "several_actions.docx")
+    assert (plan.case.reference, plan.case.partnership, plan.as_of_date) == (
+        "DHR 2020/02", "Brackenford Community Safety Partnership", dt.date(2023, 6, 5))
+    recs = plan.recommendations
+    assert [len(r.actions) for r in recs] == [3, 2, 2, 1, 3]
+    assert [a.text for a in recs[0].actions] == [
+        "Agree a multi-agency briefing", "Deliver the briefing to frontline staff", "Audit strangulation recording"]
+    assert recs[0].text == "Partners should agree a joint approach to non-fatal strangulation."  # merged, not repeated
+    assert [r.provenance.location for r in recs] == ["table 1", "table 1", "table 2", "table 3", "table 3"]
+    assert recs[0].provenance.rows == "rows 2-4"
+    # Lead agency merged down over the three actions of recommendation 5
+    assert [a.lead_agency_raw for a in recs[4].actions] == ["Integrated Care Board"] * 3
+    assert mismatches(normalise_plan(plan), SEVERAL_ACTIONS_TRUTH) == []
+
+
+SUB_PARTS_TRUTH = (
+    Truth("3.138", "overview", "", "The Partnership should commission a", ("in_progress",), ("Q2 2024/25",)),
+    Truth("3.139", "overview", "", "Agencies should ensure that interpreters:",
+          ("complete", "in_progress", "not_started"), ("Mar 2024", "Jun 2024", "Sep 2024")),
+    Truth("3.140(a)", "overview", "", "The Police should review the", ("complete",), ("Jan 2024",)),
+    Truth("3.140(b)", "overview", "", "The Police should audit DASH", ("off_track",), ("Apr 2024",)),
+    Truth("5.1", "single_agency", "Adult Social Care", "Adult Social Care should offer", ("in_progress",),
+          ("Summer 2024",)),
+    Truth("5.2", "single_agency", "Adult Social Care", "Adult Social Care should train", ("not_started",),
+          ("Dec 2024",)),
+)
+
+
+def check_sub_parts(plan):
+    assert (plan.case.reference, plan.case.partnership, plan.as_of_date) == (
+        "DHR Adult K", "Elmstead Vale Community Safety Partnership", dt.date(2024, 2, 14))
+    recs = plan.recommendations
+    assert [r.number_raw for r in recs] == ["3.138", "3.139", "3.140(a)", "3.140(b)", "5.1", "5.2"]
+    assert recs[1].text == ("Agencies should ensure that interpreters: a) are independent of the family; "
+                            "b) are used for every contact; c) are recorded in the case notes.")
+    assert [(a.text, a.lead_agency_raw) for a in recs[1].actions] == [
+        ("Update the interpreting policy", "All agencies"), ("Remind staff in briefings", "Health"),
+        ("Add a field to the case notes", "All agencies")]
+    assert mismatches(normalise_plan(plan), SUB_PARTS_TRUTH) == []
+
+
+def test_sub_parts_and_paragraph_numbering():
+    [plan] = parse_path(FIXTURES / "sub_parts.docx")
+    check_sub_parts(plan)

@@ -51,3 +51,38 @@ def test_seed_pdf_table_continues_over_pages_with_rows_split(plan):
 
 def test_seed_pdf_normalised(plan):
     assert seed.mismatches(normalise_plan(plan), seed.SEED_TRUTH) == []
+
+
+# ---------------------------------------------------------------- other layouts, truth written by hand
+from tests.fixtures.make_fixtures import continued_rows  # noqa: E402
+from tests.fixtures.seed_plan import Truth, mismatches  # noqa: E402
+from tests.test_import_docx import check_sub_parts  # noqa: E402
+
+_AGENCY = {5: "Police", 6: "Police", 7: "Integrated Care Board", 8: "Integrated Care Board", 9: "Housing",
+           10: "Housing"}
+_STATUS = {0: "complete", 1: "in_progress", 2: "not_started", 3: "off_track"}
+CONTINUED_TRUTH = tuple(
+    Truth(str(n), "overview" if n < 5 else "single_agency", _AGENCY.get(n, ""),
+          f"Recommendation text number {n}:", (_STATUS[n % 4],), (f"{['Mar', 'Jun', 'Sep', 'Dec'][n % 4]} 2024",))
+    for n in range(1, 11)
+)
+
+
+def test_table_over_four_pages_with_repeated_headers_and_split_rows():
+    [plan] = parse_path(FIXTURES / "continued_pages.pdf")
+    assert (plan.case.reference, plan.as_of_date) == ("DHR 2022/07", dt.date(2024, 6, 30))
+    recs = plan.recommendations
+    assert len(recs) == 10 and all(len(r.actions) == 1 for r in recs)
+    written = {row[1][0]: row[1] for row in continued_rows() if row[0] == "row"}
+    for rec in recs:
+        assert rec.actions[0].update_text == written[rec.number_raw][5]  # joined over the break, word for word
+    split = [r.number_raw for r in recs if " to " in r.provenance.location]
+    assert len(split) >= 2
+    assert len({r.provenance.location.split(" to ")[-1] for r in recs}) == 4  # rows on four pages
+    assert mismatches(normalise_plan(plan), CONTINUED_TRUTH) == []
+
+
+def test_unruled_table_read_by_alignment():
+    [plan] = parse_path(FIXTURES / "sub_parts_unruled.pdf")
+    check_sub_parts(plan)
+    assert plan.recommendations[0].provenance.rows.startswith("line")

@@ -40,3 +40,72 @@ def test_blank_templates_import_with_no_recommendations():
         [plan] = parse_path(root / name)
         assert plan.recommendations == []
         assert any(w.field == "recommendation" for w in plan.warnings)
+
+
+# ---------------------------------------------------------------- other layouts, truth written by hand
+from tests.fixtures.seed_plan import Truth, mismatches, score_plan  # noqa: E402
+
+RAG_TRUTH = (
+    Truth("1", None, "", "All agencies should ensure frontline", ("complete",), ("31/03/2023",)),
+    Truth("2", None, "", "Housing should flag addresses where", ("in_progress",), ("30/09/2023",)),
+    Truth("3", None, "", "The ICB should commission the", ("in_progress",), ("Q4 2023/24",)),
+    Truth("4", None, "", "Children's services should record the", ("off_track",), ("Dec 2023",)),
+    Truth("5", None, "", "Probation should check police call-outs", ("complete",), ("Ongoing",)),
+)
+
+
+def test_rag_tracker_reads_rag_text_and_cell_colours():
+    [plan] = parse_path(FIXTURES / "rag_tracker.xlsx")
+    assert (plan.case.reference, plan.case.partnership, plan.as_of_date) == (
+        "DHR 2019/04", "Greywater Community Safety Partnership", dt.date(2024, 3, 31))
+    actions = plan.actions
+    assert [a.rag for a in actions] == ["Blue", "Green", "Amber", "Red", "Blue"]
+    # R2, R4 and R5 are coloured but empty: read from the colour, with less confidence
+    assert [a.confidence.get("rag", 1.0) for a in actions] == [1.0, 0.9, 1.0, 0.9, 0.9]
+    assert [a.lead_agency_raw for a in actions] == [
+        "Police", "Housing", "Integrated Care Board", "Children's Services", "Probation Service"]
+    assert actions[0].named_lead == "Insp K. Example"  # "Owner" beside an "Agency" column is a person
+    assert actions[0].extra == {"Priority": "High"}  # unmapped column kept
+    assert actions[0].target_date_raw == "31/03/2023"  # a date cell, written day first
+    assert mismatches(normalise_plan(plan), RAG_TRUTH) == []
+
+
+MULTI_CASE_TRUTH = {
+    "DHR 2018/01": (
+        Truth("1", "overview", "", "Partners should review the MARAC", ("in_progress", "not_started"),
+              ("30/06/2024", "30/09/2024")),
+        Truth("2", "single_agency", "", "The GP practice should add", ("off_track",), ("Mar 2024",)),
+    ),
+    "DHR 2020/05": (
+        Truth("1", "overview", "", "Agencies should use interpreters who", ("in_progress",), ("Q1 2024/25",)),
+        Truth("2", "single_agency", "", "Police should refresh stalking training", ("complete",), ("31/12/2023",)),
+    ),
+    "DHR 2021/02": (
+        Truth("3.1", "single_agency", "", "Adult social care should complete", ("off_track",), ("Summer 2024",)),
+        Truth("3.2", "single_agency", "", "Housing should review its homelessness", ("complete",), ("Jan 2024",)),
+    ),
+}
+
+
+def test_multi_case_tracker_gives_one_plan_per_case_across_sheets():
+    plans = parse_path(FIXTURES / "multi_case_tracker.xlsx")
+    assert [p.case.reference for p in plans] == list(MULTI_CASE_TRUTH)
+    assert [p.case.partnership for p in plans] == ["Calderwick CSP", "Calderwick CSP", "Dunmere CSP"]
+    assert {p.as_of_date for p in plans} == {dt.date(2024, 3, 1)}
+    for plan in plans:
+        assert mismatches(normalise_plan(plan), MULTI_CASE_TRUTH[plan.case.reference]) == []
+    closed = plans[1].recommendations[1]
+    assert closed.provenance.location == "Closed actions"
+    assert any(w.field == "header" and w.provenance.location == "Lookups" for w in plans[0].warnings)
+
+
+def test_formula_cell_kept_as_its_text_never_evaluated():
+    [first, *_] = parse_path(FIXTURES / "multi_case_tracker.xlsx")
+    action = first.recommendations[0].actions[0]
+    assert action.extra["Report"] == '=HYPERLINK("https://example.org/dhr/2018-01.pdf","Report")'
+
+
+def test_field_accuracy_is_complete_on_the_rag_tracker():
+    [plan] = parse_path(FIXTURES / "rag_tracker.xlsx")
+    scores = score_plan(normalise_plan(plan), RAG_TRUTH)
+    assert all(right == total for right, total in scores.values()), scores
