@@ -71,6 +71,7 @@ def test_planned_completion_is_not_completion():
     assert classify_status("To be completed by March 2023 - delayed").status == "off_track"
     assert classify_status("", "Training will be completed").status == "unknown"
     assert classify_status("", "Audit due to complete").status == "unknown"
+    assert classify_status("", "The new flow chart will become business as usual").status == "unknown"
 
 
 def test_end_word_may_be_followed_by_a_date_or_aside():

@@ -31,7 +31,7 @@ MATCH_MODES = ("end", "cell", "whole", "anywhere")
 # Words just before a status word that make it a plan, not a fact:
 # "will be completed", "once complete", "not closed".
 HEDGES = frozenset(
-    "be being to will would should must can could may might once when until if before not".split()
+    "be being become becomes to will would should must can could may might once when until if before not".split()
 )
 # What may follow the final status word in update text: punctuation, or a short
 # aside that starts with a separator ("- to be updated", "(see minutes)"), or a date.
