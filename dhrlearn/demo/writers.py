@@ -226,18 +226,37 @@ def write_pdf(grid: Grid) -> bytes:
     pdf.ln(2)
     pdf.set_font("Helvetica", size=7)
     widths = _widths(grid.header)
+    spanned = [i for i, name in enumerate(grid.header) if name == "Recommendation" or name.startswith("Scope")]
     with pdf.table(col_widths=widths, line_height=3.5, text_align="LEFT", repeat_headings=1) as table:
         heading = table.row()
         for name in grid.header:
             heading.cell(name)
-        for row in grid.rows:
+        for index, row in enumerate(grid.rows):
             out = table.row()
             if len(row) == 1:
                 out.cell(row[0], colspan=len(grid.header))
-            else:
-                for text in row:
+                continue
+            # A recommendation's cells are merged down over its action rows, as Word does;
+            # the merged group is kept on one page.
+            span = _rows_in_group(grid.rows, index)
+            for column, text in enumerate(row):
+                if column in spanned:
+                    if span:
+                        out.cell(text, rowspan=span)
+                else:
                     out.cell(text)
     return bytes(pdf.output())
+
+
+def _rows_in_group(rows: list[list[str]], index: int) -> int:
+    """Rows a recommendation starting at `index` covers (its first row and the blank-cell rows
+    after it); 0 when the row at `index` continues a recommendation above."""
+    if not rows[index][0]:
+        return 0
+    end = index + 1
+    while end < len(rows) and len(rows[end]) > 1 and not rows[end][0]:
+        end += 1
+    return end - index
 
 
 WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "docx": write_docx, "pdf": write_pdf}
