@@ -13,7 +13,7 @@ import streamlit as st
 
 from dhrlearn import charts
 from dhrlearn.export import tables
-from ui import data, filters
+from ui import data, filters, frame
 
 SOURCE = "Source: DHR action plans imported into dhrlearn"
 
@@ -25,19 +25,8 @@ def _has_module(name: str) -> bool:
         return False
 
 
-def _run_inside_app() -> None:
-    """When the first visit after the server starts is a deep link (/agencies?...), Streamlit runs
-    that pages/ file on its own, the legacy way, without app.py's frame and filters. Leave legacy
-    mode and run again: app.py's st.navigation then opens the same page with the same URL."""
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
 def page_header(title: str, intro: str) -> None:
-    _run_inside_app()
+    frame.ensure()
     st.title(title)
     st.caption(f"{intro}  \nShowing {filters.describe(filters.current())}.")
     demo_notice()
