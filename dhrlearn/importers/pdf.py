@@ -31,12 +31,12 @@ def open_pdf(data: bytes, name: str):
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = pdf.pages  # parses the page tree: damage shows here
-    except PDFPasswordIncorrect:
-        raise ImportFailed(name, "is encrypted with a password; save an unprotected copy and import that") from None
-    except Exception as exc:  # pdfminer raises many kinds of error for damaged files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            raise ImportFailed(name, "is encrypted; save an unprotected copy and import that") from None
-        raise ImportFailed(name, f"cannot be read as a PDF (it may be damaged): {type(exc).__name__} {exc}".strip()) from None
+    except Exception as exc:  # pdfplumber wraps pdfminer's many errors; the original is the first argument
+        cause = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+        if isinstance(cause, PDFPasswordIncorrect) or "encrypt" in type(cause).__name__.lower():
+            raise ImportFailed(name, "is encrypted with a password; save an unprotected copy and import that") from None
+        detail = str(cause) or type(cause).__name__
+        raise ImportFailed(name, f"cannot be read as a PDF (it may be damaged or cut short): {detail}") from None
     if not pdf.pages:
         raise ImportFailed(name, "has no pages")
     return pdf

@@ -47,6 +47,8 @@ def read_rows(data: bytes, name: str) -> tuple[list[list[str]], str, str]:
     text, encoding = decode(data, name)
     if "\x00" in text:
         raise ImportFailed(name, "holds binary data, not CSV text (is it a spreadsheet saved with a .csv name?)")
+    if not text.strip(" \r\n\"" + "".join(DELIMITERS)):
+        raise ImportFailed(name, "holds no text")
     delimiter = sniff_delimiter(text)
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
