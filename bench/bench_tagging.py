@@ -97,23 +97,20 @@ def generated_texts(count: int, rng: random.Random) -> list[str]:
 
 
 def generated_recommendations(count: int, rng: random.Random) -> pd.DataFrame:
-    """`count` recommendations over count/10 cases; about half re-state one of 400 learnings in new words."""
-    bases = [r["text"] for r in labelled_rows() if r["field"] == "recommendation"]
-    learnings = []
-    for _ in range(400):
-        words = rng.choice(bases).split()
-        rng.shuffle(extra := rng.sample(FILLER, 4))
-        learnings.append(" ".join(words + extra))
+    """`count` recommendations over count/10 cases: about 40% re-state one of 500 learnings (an agency named
+    differently, a word changed), the rest are drawn word by word from the labelled texts' vocabulary."""
+    vocabulary = " ".join(r["text"] for r in labelled_rows()).split()  # repeats keep real word frequencies
+    learnings = [" ".join(rng.choices(vocabulary, k=rng.randint(12, 30))) for _ in range(500)]
     rows = []
     for n in range(count):
         case_id = n // 10 + 1
-        if rng.random() < 0.5:
+        if rng.random() < 0.4:
             words = rng.choice(learnings).split()
-            if rng.random() < 0.5:  # a few words changed or dropped
-                words[rng.randrange(len(words))] = rng.choice(FILLER)
-            text = f"{rng.choice(AGENCIES)} {' '.join(words)}"
+            if rng.random() < 0.5:
+                words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            text = f"{rng.choice(AGENCIES)} should {' '.join(words)}"
         else:
-            text = " ".join(rng.choice(bases).split()[: rng.randint(6, 20)] + rng.sample(FILLER, 8))
+            text = " ".join(rng.choices(vocabulary, k=rng.randint(10, 40)))
         rows.append((n + 1, case_id, text))
     return pd.DataFrame(rows, columns=["recommendation_id", "case_id", "text"])
 

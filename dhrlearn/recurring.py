@@ -16,11 +16,10 @@ import re
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 DEFAULT_THRESHOLD = 0.8
 BANDS, ROWS = 16, 3  # 48 hash values: pairs sharing half their content words are proposed ~95% of the time
-LARGE_BUCKET = 200  # beyond this many texts in one bucket, link each to the bucket's first (avoids n^2 pairs)
 _SEED = 20110413  # fixed so that groups are the same on every run
 
 _STOP_WORDS = frozenset(
@@ -58,32 +57,30 @@ def _signatures(word_sets: list[list[str]]) -> np.ndarray:
 
 
 def _candidate_pairs(signatures: np.ndarray, cases: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """(i, j) index pairs, i < j, from different cases, that share a whole band of their signatures."""
+    """(i, j) index pairs, i < j, from different cases, that agree on a whole band of their signatures.
+
+    Within a bucket (same band values) each text is paired with the bucket's first and with the one
+    before it: linear in the bucket's size, yet every pair of a bucket of three, and enough links for the
+    groups, which are connected components; the other bands give further chances.
+    """
+    index_all = np.flatnonzero(usable)
     found = []
     for band in range(BANDS):
-        block = signatures[:, band * ROWS:(band + 1) * ROWS].astype(np.uint64)
+        block = signatures[index_all, band * ROWS:(band + 1) * ROWS].astype(np.uint64)
         keys = block[:, 0]
         for col in range(1, ROWS):
             keys = keys * np.uint64(1_000_003) ^ block[:, col]
-        keys = keys[usable]
-        index = np.flatnonzero(usable)
         order = np.argsort(keys, kind="stable")
-        keys, index = keys[order], index[order]
-        run_starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        run_ends = np.concatenate((run_starts[1:], [len(keys)]))
-        for start, end in zip(run_starts[run_ends - run_starts > 1], run_ends[run_ends - run_starts > 1]):
-            members = index[start:end]
-            if len(np.unique(cases[members])) < 2:
-                continue
-            if len(members) > LARGE_BUCKET:
-                found.append(np.column_stack((np.full(len(members) - 1, members[0]), members[1:])))
-            else:
-                i, j = np.triu_indices(len(members), k=1)
-                found.append(np.column_stack((members[i], members[j])))
+        keys, index = keys[order], index_all[order]
+        same_as_previous = np.concatenate(([False], keys[1:] == keys[:-1]))
+        run_start = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(len(keys))))
+        later = np.flatnonzero(same_as_previous)
+        found.append(np.column_stack((index[later - 1], index[later])))  # with the one before
+        found.append(np.column_stack((index[run_start[later]], index[later])))  # with the bucket's first
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.sort(np.concatenate(found), axis=1)
-    pairs = pairs[cases[pairs[:, 0]] != cases[pairs[:, 1]]]
+    pairs = pairs[(cases[pairs[:, 0]] != cases[pairs[:, 1]]) & (pairs[:, 0] != pairs[:, 1])]
     return np.unique(pairs, axis=0)
 
 
@@ -118,21 +115,59 @@ def group_recommendations(df: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD
     if df.empty:
         return pd.DataFrame(columns=COLUMNS)
     df = df.reset_index(drop=True)
-    word_sets = [content_words(t) for t in df["text"].fillna("")]
-    texts = [" ".join(words) for words in word_sets]
+    texts = [" ".join(content_words(t)) for t in df["text"].fillna("")]
+    # Identical content words are compared once: rows map to unique texts, linked to each other for free.
+    unique_texts, text_of_row = np.unique(np.array(texts, dtype=object), return_inverse=True)
+    unique_texts = unique_texts.tolist()
     cases = df["case_id"].to_numpy()
-    usable = np.array([len(words) >= 2 for words in word_sets])  # one-word texts say too little to compare
-    pairs = _candidate_pairs(_signatures(word_sets), cases, usable)
-    cutoff = threshold * 100
-    linked = [
-        (i, j) for i, j in pairs.tolist() if fuzz.token_sort_ratio(texts[i], texts[j], score_cutoff=cutoff)
-    ]
-    if not linked:
+    edges = [_same_text_edges(text_of_row, cases)]
+    # LSH runs over unique texts; a text's "cases" for the different-case test is any one of its rows' cases,
+    # so texts shared by several cases are marked with a case id of their own (-1 - text index).
+    text_case = _case_per_text(text_of_row, cases, len(unique_texts))
+    usable = np.array([t.count(" ") >= 1 for t in unique_texts])  # one-word texts say too little to compare
+    pairs = _candidate_pairs(_signatures([t.split() for t in unique_texts]), text_case, usable)
+    if len(pairs):
+        scores = process.cpdist(
+            [unique_texts[i] for i in pairs[:, 0]], [unique_texts[j] for j in pairs[:, 1]],
+            scorer=fuzz.token_sort_ratio, workers=-1,
+        )
+        text_edges = pairs[scores >= threshold * 100]
+        edges.append(_rows_of_text_edges(text_edges, text_of_row, cases))
+    edges = np.concatenate(edges) if edges else np.empty((0, 2), dtype=np.int64)
+    if not len(edges):
         return pd.DataFrame(columns=COLUMNS)
-    edges = np.array(linked)
     labels = _components(len(df), edges)
     degree = np.bincount(edges.ravel(), minlength=len(df))
     return _members(df, labels, degree, texts)
+
+
+def _same_text_edges(text_of_row: np.ndarray, cases: np.ndarray) -> np.ndarray:
+    """Links each row to the first row with the same content words from another case."""
+    order = np.lexsort((np.arange(len(text_of_row)), text_of_row))
+    edges = []
+    for rows in np.split(order, np.flatnonzero(np.diff(text_of_row[order])) + 1):
+        if len(rows) > 1 and len(np.unique(cases[rows])) > 1:
+            first_other = {}
+            for row in rows:
+                first_other.setdefault(cases[row], row)
+            anchors = list(first_other.values())
+            edges += [(anchors[0], a) for a in anchors[1:]]  # one row per case links the cases
+            edges += [(first_other[cases[row]], row) for row in rows if row not in anchors]
+    return np.array(edges, dtype=np.int64).reshape(-1, 2)
+
+
+def _case_per_text(text_of_row: np.ndarray, cases: np.ndarray, count: int) -> np.ndarray:
+    frame = pd.DataFrame({"text": text_of_row, "case": cases}).groupby("text")["case"].agg(["first", "nunique"])
+    text_case = frame["first"].to_numpy().astype(np.int64)
+    shared = frame["nunique"].to_numpy() > 1
+    text_case[shared] = -1 - np.flatnonzero(shared)
+    return text_case[:count]
+
+
+def _rows_of_text_edges(text_edges: np.ndarray, text_of_row: np.ndarray, cases: np.ndarray) -> np.ndarray:
+    """Turns links between unique texts into links between rows of different cases."""
+    first_row = pd.Series(np.arange(len(text_of_row))).groupby(text_of_row).first().to_numpy()
+    return first_row[text_edges].reshape(-1, 2)
 
 
 def _members(df: pd.DataFrame, labels: np.ndarray, degree: np.ndarray, texts: list[str]) -> pd.DataFrame:
