@@ -1,4 +1,5 @@
 """Overview: the headline in one screen for the board."""
+import pandas as pd
 import streamlit as st
 
 from dhrlearn import charts
@@ -11,11 +12,11 @@ kpis = data.query("kpis", selected).iloc[0]
 
 
 def _count(value) -> str:
-    return "0" if value is None or value != value else f"{int(value):,}"
+    return "0" if pd.isna(value) else f"{int(value):,}"
 
 
 def _pct(value) -> str:
-    return "–" if value is None or value != value else f"{value:.0f}%"
+    return "–" if pd.isna(value) else f"{value:.0f}%"
 
 
 oldest = kpis["oldest_overdue_days"]
@@ -25,7 +26,7 @@ ui.kpi_row([
     ("Actions", _count(kpis["actions"]), "Actions agreed to deliver the recommendations"),
     ("Complete", _pct(kpis["pct_actions_complete"]), "Share of actions whose status is complete"),
     ("Overdue", _count(kpis["overdue"]), "Target date passed, not complete or closed"),
-    ("Oldest overdue", "–" if oldest != oldest or oldest is None else f"{int(oldest):,} days",
+    ("Oldest overdue", "–" if pd.isna(oldest) else f"{int(oldest):,} days",
      "Days since the target date of the longest-overdue action"),
 ])
 if not kpis["actions"]:

@@ -1,0 +1,163 @@
+"""Every dashboard page in AppTest against the hand-checkable fixture database (tests/app_fixture.py)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dhrlearn.filters import Filters
+from dhrlearn.store import db
+import app_fixture
+from conftest import ROOT
+
+PAGES = ("overview", "agencies", "cases", "themes", "search", "reports", "import", "data_quality")
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory):
+    path = tmp_path_factory.mktemp("app") / "app.duckdb"
+    app_fixture.build(str(path))
+    return path
+
+
+@pytest.fixture
+def app(database, monkeypatch):
+    monkeypatch.setenv("DHR_DB", str(database))
+
+    def open_page(page: str, **query) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update({"as_of": app_fixture.AS_OF.isoformat(), **query})
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+def expected(database, name: str, **filters) -> dict:
+    """The named query's first row, run directly on the fixture database."""
+    con = db.connect(database)  # the app in this process holds it read-write: same settings
+    try:
+        return db.query(con, name, **Filters(as_of=app_fixture.AS_OF, **filters).params()).iloc[0].to_dict()
+    finally:
+        con.close()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def chart_titles(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_a_title_and_the_demo_notice(app, page):
+    at = app(page)
+    assert at.title[0].value
+    assert any("Demo data" in w.value for w in at.warning)
+
+
+def test_overview_kpis_equal_the_kpis_query(app, database):
+    want = expected(database, "kpis")
+    shown = metrics(app("overview"))
+    assert shown["Cases"] == str(int(want["cases"])) == "3"
+    assert shown["Actions"] == str(int(want["actions"])) == "7"
+    assert shown["Overdue"] == str(int(want["overdue"])) == "2"
+    assert shown["Complete"] == f"{want['pct_actions_complete']:.0f}%" == "57%"
+    assert shown["Oldest overdue"] == f"{int(want['oldest_overdue_days']):,} days" == "242 days"
+
+
+def test_a_partnership_in_the_url_filters_the_overview(app, database):
+    shown = metrics(app("overview", partnership="North CSP"))
+    want = expected(database, "kpis", partnerships=("North CSP",))
+    assert (shown["Cases"], shown["Actions"], shown["Overdue"]) == ("1", "3", "1")
+    assert shown["Actions"] == str(int(want["actions"]))
+
+
+def test_a_widget_filter_changes_the_figures(app):
+    at = app("overview")
+    at.multiselect(key="partnership").select("North CSP").run()
+    assert metrics(at)["Cases"] == "1"
+    at.date_input(key="as_of").set_value(app_fixture.AS_OF.replace(year=2022)).run()
+    # On 30/06/2022 only the early North version is in force: 2 actions, none overdue yet.
+    assert (metrics(at)["Actions"], metrics(at)["Overdue"]) == ("2", "0")
+
+
+def test_every_chart_has_a_title_and_axis_titles(app):
+    at = app("overview")
+    for chart in at.get("plotly_chart"):
+        layout = json.loads(chart.proto.spec)["layout"]
+        assert layout["title"]["text"]
+        assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"]
+
+
+def test_agencies_lists_overdue_actions_oldest_first_without_staff_names(app):
+    at = app("agencies")
+    assert metrics(at)["Overdue actions"] == "2"
+    table = at.dataframe[-1].value
+    assert list(table["Case"]) == ["DHR 2022/02", "DHR 2021/01"]  # 242 days before 150 days
+    assert "named_lead" not in table.columns and "update_text" not in table.columns
+    assert {b.label for b in at.get("download_button")} >= {"Download XLSX", "Download CSV"}
+    assert "Overdue actions by agency, by how long overdue" in chart_titles(at)
+
+
+def test_cases_shows_the_plan_with_provenance_and_the_changes_between_versions(app):
+    at = app("cases")
+    at.selectbox(key="case").select("DHR 2021/01 · North CSP").run()
+    plan = at.dataframe[0].value
+    assert len(plan) == 3 and plan["Source"].str.contains("fixture").all()
+    assert "Update" not in plan.columns  # update logs stay hidden until asked for
+    assert metrics(at)["Overdue"] == "1"
+    changes = at.dataframe[1].value
+    assert dict(zip(changes["Action text"], changes["Change"])) == {
+        "Train every officer": "completed", "Agree a dual diagnosis pathway": "new"}
+
+
+def test_themes_shows_toxic_trio_and_highlighted_evidence(app):
+    at = app("themes")
+    assert metrics(at)["Cases with the toxic trio"] == "1 of 3"
+    assert "Poor or falling uptake" in json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")])
+    at.selectbox(key="evidence_theme").select("training").run()
+    marked = [m.value for m in at.markdown if "<mark>" in m.value]
+    assert any("<mark><strong>training</strong></mark>" in m for m in marked)
+
+
+def test_search_marks_the_words_found(app):
+    at = app("search", q="clare's law")
+    assert any("1 passages" in m.value or "**1 passages**" in m.value for m in at.markdown)
+    assert any("<mark><strong>Clare&#x27;s Law</strong></mark>" in m.value for m in at.markdown)
+
+
+def test_data_quality_counts_and_maps_an_unknown_agency(app, tmp_path, monkeypatch):
+    import dhrlearn.normalise.agencies as agencies
+    monkeypatch.setattr(agencies, "LOCAL_ALIASES_FILE", str(tmp_path / "aliases.csv"))
+    at = app("data_quality")
+    shown = metrics(at)
+    assert (shown["Unknown agency names"], shown["Actions without a target date"], shown["Unplaced text"]) == \
+        ("1", "1", "1")
+    at.selectbox(key="alias_agency").select("West Mercia Police")
+    at.button[0].click().run()  # the form's submit button, sending the form's values with it
+    assert metrics(at)["Unknown agency names"] == "0"
+    assert "H&W H&C Trust" in (tmp_path / "aliases.csv").read_text()
+
+
+def test_import_previews_reports_bad_files_and_commits(app, database, tmp_path, monkeypatch):
+    copy = tmp_path / "import.duckdb"
+    copy.write_bytes(database.read_bytes())
+    monkeypatch.setenv("DHR_DB", str(copy))
+    at = app("import")
+    seed = (ROOT / "tests/fixtures/tabular/seed_home_office.csv").read_bytes()
+    at.file_uploader[0].set_value([("seed.csv", seed, "text/csv"), ("old.doc", b"x", "application/msword"),
+                                   ("empty.csv", b"", "text/csv")]).run()
+    errors = " ".join(e.value for e in at.error)
+    assert "old.doc" in errors and ".docx" in errors and "empty.csv" in errors
+    assert any("Found **1** case(s), **12** recommendations" in m.value for m in at.markdown)
+    at.button(key="commit").click().run()
+    assert any("seed.csv: imported 1 case(s)" in s.value for s in at.success)
+    history = at.dataframe[-1].value
+    assert history.iloc[0]["file_name"] == "seed.csv" and history.iloc[0]["outcome"] == "imported"
+    # The same bytes again change nothing, and say so.
+    at.file_uploader[0].set_value(("seed.csv", seed, "text/csv")).run()
+    assert any("already imported" in i.value for i in at.info)
