@@ -431,10 +431,14 @@ _LATEST_RECOMMENDATIONS = """
 
 
 def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Rebuild theme_match, uptake_evidence and recurring_member for every stored plan, in one transaction."""
+    """Rebuild theme_match, uptake_evidence and recurring_member for every stored plan, in one transaction.
+
+    Recurring groups use each case's latest plan version. When the caller already holds a transaction
+    the work joins it (and the caller commits).
+    """
     from dhrlearn.recurring import group_recommendations
 
-    con.execute("BEGIN TRANSACTION")
+    own_transaction = _begin(con)
     try:
         themes, uptake = _tag_rows(_source_texts(con, None))
         groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
@@ -443,9 +447,11 @@ def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         _insert(con, "theme_match", themes)
         _insert(con, "uptake_evidence", uptake)
         _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
-        con.execute("COMMIT")
+        if own_transaction:
+            con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        if own_transaction:
+            con.execute("ROLLBACK")
         raise
     return {
         "theme_match": len(themes),
@@ -453,6 +459,15 @@ def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "recurring_member": len(groups),
         "recurring_groups": int(groups["group_id"].nunique()),
     }
+
+
+def _begin(con: duckdb.DuckDBPyConnection) -> bool:
+    """Start a transaction; False when one is already open (the caller's)."""
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.TransactionException:
+        return False
+    return True
 
 
 def run_cli(args) -> int:

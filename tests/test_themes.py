@@ -1,0 +1,136 @@
+"""The theme tagger: taxonomy file, generic-word guards, abbreviations, implied themes, the prefilter."""
+import csv
+import random
+from pathlib import Path
+
+import pytest
+
+from dhrlearn.themes import TaxonomyError, load_taxonomy, tag_text, taxonomy, topic_themes
+
+LABELLED = Path(__file__).parent / "data" / "labelled_themes.csv"
+DOMAIN_TOPICS = {
+    "training", "public_awareness", "risk_assessment", "marac_multi_agency", "information_sharing",
+    "record_keeping", "policy_procedure", "substance_misuse", "mental_health", "coercive_control", "dvds",
+    "engagement", "health_primary_care", "housing", "children_families", "adult_safeguarding",
+    "perpetrator_management", "equality_diversity", "dhr_governance", "toxic_trio",
+}
+HOME_OFFICE = {
+    "ho_technology_systems", "ho_identification_of_risk", "ho_training", "ho_policy",
+    "ho_multi_agency_working", "ho_record_keeping", "ho_awareness_raising", "ho_other",
+}
+
+
+def matches(text):
+    return {(m.axis, m.theme): m.matched for m in tag_text(text)}
+
+
+def test_taxonomy_has_both_axes_with_labels():
+    tax = taxonomy()
+    assert set(tax.labels("topic")) == DOMAIN_TOPICS
+    assert set(tax.labels("home_office")) == HOME_OFFICE
+    assert tax.labels()["dvds"] == "DVDS (Clare's Law)"
+    assert tax.labels()["ho_multi_agency_working"] == "Multi agency working"
+
+
+@pytest.mark.parametrize("text, theme, words", [
+    ("Refer to the CMHT for assessment", "mental_health", ["CMHT"]),
+    ("Referral to the IDVA service", "marac_multi_agency", ["IDVA"]),
+    ("Concerns shared with the MASH", "marac_multi_agency", ["MASH"]),
+    ("DASH completed by officer", "risk_assessment", ["DASH"]),
+    ("Worcs Acute - mandatory trg", "training", ["trg"]),
+    ("midwives complete trng annually", "training", ["trng"]),
+    ("Police to promote Clare's Law", "dvds", ["Clare's Law"]),
+    ("Claires law leaflet", "dvds", ["Claires law"]),
+    ("Victim did not attend two appointments", "engagement", ["did not attend"]),
+    ("Client was not brought to clinic", "engagement", ["was not brought"]),
+    ("Refresh the dual diagnosis protocol", "substance_misuse", ["dual diagnosis"]),
+    ("Refresh the dual diagnosis protocol", "mental_health", ["dual diagnosis"]),
+    ("toxic trio included in the course", "toxic_trio", ["toxic trio"]),
+    ("LGBT+ victims' services mapped", "equality_diversity", ["LGBT+"]),
+])
+def test_abbreviations_misspellings_and_implied_themes(text, theme, words):
+    assert matches(text)[("topic", theme)] == words
+
+
+@pytest.mark.parametrize("text, theme", [
+    ("In line with the Trust's policy the notes were reviewed.", "policy_procedure"),
+    ("Policy team to look at this.", "policy_procedure"),
+    ("A record number of referrals was received.", "record_keeping"),
+    ("The victim was on record as a repeat victim.", "record_keeping"),
+    ("Reviews are flagged to GPs", "record_keeping"),
+    ("Of course this was discussed.", "training"),
+    ("Any concerns will be escalated to the Joint Strategic Group.", "risk_assessment"),
+    ("We will drive improvement across the partnership.", "perpetrator_management"),
+    ("Faith leaders engaged through the campaign.", "engagement"),
+])
+def test_generic_words_do_not_make_a_theme(text, theme):
+    assert theme not in topic_themes(text)
+
+
+def test_guards_leave_real_uses_alone():
+    assert "policy_procedure" in topic_themes("Review the Re-Engagement Policy.")
+    assert "record_keeping" in topic_themes("Record the disclosure in the patient record.")
+    assert "risk_assessment" in topic_themes("Staff should escalate concerns about high risk victims.")
+    assert "perpetrator_management" in topic_themes("The Drive programme works with perpetrators.")
+
+
+def test_home_office_axis_follows_topics_and_has_its_own_words():
+    got = matches("Deliver a 7-minute briefing on coercive control.")
+    assert got[("home_office", "ho_training")] == ["7-minute briefing"]
+    assert ("home_office", "ho_policy") not in got
+    assert matches("Update EMIS so the alert shows")[("home_office", "ho_technology_systems")] == ["EMIS"]
+    assert ("home_office", "ho_multi_agency_working") in matches("Improve multi-agency working")
+
+
+def test_other_holds_topics_outside_the_eight_home_office_themes():
+    got = matches("Housing providers should offer safe accommodation.")
+    assert got[("home_office", "ho_other")] == ["Housing", "safe accommodation"]
+    assert ("home_office", "ho_other") not in matches("Refer to MARAC")
+    assert tag_text("Complete") == [] and tag_text("") == [] and tag_text(None) == []
+
+
+def test_matched_words_are_unique_and_in_text_order():
+    got = matches("Training, more training and a TRAINING course")[("topic", "training")]
+    assert got == ["Training", "course"]
+
+
+def _labelled_texts():
+    with open(LABELLED, newline="", encoding="utf-8") as handle:
+        return [r["text"] for r in csv.DictReader(line for line in handle if not line.startswith("#"))]
+
+
+def test_prefilter_gives_the_same_answer_as_trying_every_theme():
+    texts = _labelled_texts()
+    rng = random.Random(5)
+    mixed = [" ".join(rng.sample(texts, 3)) for _ in range(300)]
+    for text in texts + mixed + ["İstanbul interpreter", "A&E and L & D; (CMHT)", "re-engage/non-engagement"]:
+        assert tag_text(text) == tag_text(text, use_prefilter=False), text
+
+
+def _write(tmp_path, body):
+    path = tmp_path / "themes.csv"
+    path.write_text("# comment\naxis,theme,label,kind,pattern\n" + body, encoding="utf-8")
+    return path
+
+
+def test_a_user_can_add_a_theme(tmp_path):
+    tax = load_taxonomy(_write(tmp_path, "topic,veterans,Veterans,match,veterans?|armed forces|op courage\n"
+                                         "home_office,ho_other,Other,fallback,\n"))
+    got = [(m.axis, m.theme, m.matched) for m in tag_text("Ask about Armed Forces service", tax)]
+    assert got == [("topic", "veterans", ["Armed Forces"]), ("home_office", "ho_other", ["Armed Forces"])]
+    assert [m.theme for m in tag_text("Veterans and armed forces", tax)] == ["veterans", "ho_other"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ("topic,x,X,match,a{0,2}b\n", "line 3: expected 5 fields"),
+    ("topic,x,X,match,(unclosed\n", "line 3: pattern '(unclosed' is not a valid expression"),
+    ("axis_b,x,X,match,word\n", "line 3: axis 'axis_b'"),
+    ("topic,Bad Id,X,match,word\n", "line 3: theme id 'Bad Id'"),
+    ("topic,x,X,sometimes,word\n", "line 3: kind 'sometimes'"),
+    ("home_office,ho_x,X,topic,nosuch\n", "unknown topic(s) nosuch"),
+])
+def test_a_bad_taxonomy_names_file_and_line(tmp_path, body, message):
+    path = _write(tmp_path, body)
+    with pytest.raises(TaxonomyError) as err:
+        load_taxonomy(path)
+    assert str(path) in str(err.value) and message in str(err.value)
