@@ -157,9 +157,13 @@ def page_grids(pdf, ruled: bool) -> list[Grid]:
     return grids
 
 
+METADATA_PAGES = 2  # case details sit on the first page; page headers repeat them
+
+
 def text_outside_tables(pdf) -> list[str]:
+    """Text of the first pages that is not inside a table: title lines, case details."""
     lines = []
-    for page in pdf.pages:
+    for page in pdf.pages[:METADATA_PAGES]:
         boxes = [t.bbox for t in page.find_tables(LINES)]
 
         def outside(obj, boxes=boxes):
@@ -172,10 +176,13 @@ def text_outside_tables(pdf) -> list[str]:
     return lines
 
 
+def has_text_layer(pdf) -> bool:
+    return any(page.chars for page in pdf.pages)
+
+
 def parse(data: bytes, name: str) -> list[ParsedPlan]:
     with open_pdf(data, name) as pdf:
-        page_texts = [page.extract_text() or "" for page in pdf.pages]
-        if not any(t.strip() for t in page_texts):
+        if not has_text_layer(pdf):
             raise ImportFailed(name, "has no text layer: it is a scanned image. Run OCR on it first "
                                      "(for example with ocrmypdf) and import the result", f"{len(pdf.pages)} pages")
         sha = sha256_of(data)
@@ -188,7 +195,7 @@ def parse(data: bytes, name: str) -> list[ParsedPlan]:
                                         metadata_lines=text_outside_tables(pdf) if ruled else [])
             except NoTableFound:
                 continue
-        return _parse_as_text(page_texts, name, sha)
+        return _parse_as_text([page.extract_text() or "" for page in pdf.pages], name, sha)
 
 
 def _parse_as_text(page_texts: list[str], name: str, sha: str) -> list[ParsedPlan]:
