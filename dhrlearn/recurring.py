@@ -36,8 +36,9 @@ COLUMNS = ["group_id", "recommendation_id", "case_id", "similarity"]
 
 
 def content_words(text: str) -> list[str]:
-    """Distinct content words of `text`, sorted: what recommendations are compared on."""
-    words = {w for w in _WORD.findall(str(text).lower()) if w not in _STOP_WORDS and len(w) > 1}
+    """Distinct content words of `text`, sorted: what recommendations are compared on (numbers and
+    boilerplate dropped)."""
+    words = {w for w in _WORD.findall(str(text).lower()) if w not in _STOP_WORDS and len(w) > 1 and not w.isdigit()}
     return sorted(words)
 
 

@@ -430,15 +430,16 @@ _LATEST_RECOMMENDATIONS = """
 """
 
 
-def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> dict[str, int]:
     """Rebuild theme_match, uptake_evidence and recurring_member for every stored plan, in one transaction.
 
-    Recurring groups use each case's latest plan version. When the caller already holds a transaction
-    the work joins it (and the caller commits).
+    Recurring groups use each case's latest plan version. A caller that already holds a transaction
+    passes own_transaction=False and commits itself (DuckDB cannot nest transactions).
     """
     from dhrlearn.recurring import group_recommendations
 
-    own_transaction = _begin(con)
+    if own_transaction:
+        con.execute("BEGIN TRANSACTION")
     try:
         themes, uptake = _tag_rows(_source_texts(con, None))
         groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
@@ -459,15 +460,6 @@ def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "recurring_member": len(groups),
         "recurring_groups": int(groups["group_id"].nunique()),
     }
-
-
-def _begin(con: duckdb.DuckDBPyConnection) -> bool:
-    """Start a transaction; False when one is already open (the caller's)."""
-    try:
-        con.execute("BEGIN TRANSACTION")
-    except duckdb.TransactionException:
-        return False
-    return True
 
 
 def run_cli(args) -> int:
