@@ -91,6 +91,7 @@ def test_multi_case_tracker_gives_one_plan_per_case_across_sheets():
     plans = parse_path(FIXTURES / "multi_case_tracker.xlsx")
     assert [p.case.reference for p in plans] == list(MULTI_CASE_TRUTH)
     assert [p.case.partnership for p in plans] == ["Calderwick CSP", "Calderwick CSP", "Dunmere CSP"]
+    assert [p.case.year for p in plans] == [2018, 2020, 2021]
     assert {p.as_of_date for p in plans} == {dt.date(2024, 3, 1)}
     for plan in plans:
         assert mismatches(normalise_plan(plan), MULTI_CASE_TRUTH[plan.case.reference]) == []

@@ -418,7 +418,7 @@ class _TableReader:
         self.numbered = False
         self.cases: dict[str, _CaseGroup] = {}
         self.case_key = ""
-        self.notes: list[str] = []  # text rows with nowhere else to go, shown as metadata
+        self.case_column_seen = False
 
     # -- helpers
     def value(self, row: _Row, name: str) -> str:
@@ -460,6 +460,9 @@ class _TableReader:
                               warnings=self.file_warnings + group.warnings, **plan_fields)
             plan.case.reference = key or plan.case.reference
             plan.case.partnership = group.partnership or plan.case.partnership
+            if self.case_column_seen:  # a tracker's title speaks for no one case: year from the reference
+                year = _YEAR.search(key)
+                plan.case.year = int(year.group(1)) if year else None
             plans.append(plan)
         if not plans:
             plan = ParsedPlan(source_file=self.file, case=case, as_of_date=as_of, warnings=self.file_warnings,
@@ -515,9 +518,7 @@ class _TableReader:
         self.finish_rec()
         if OVERVIEW_WORDS.search(text) and not SINGLE_AGENCY_WORDS.search(text):
             self.level, self.owning_agency = "overview", ""
-        elif SINGLE_AGENCY_WORDS.search(text):
-            self.level, self.owning_agency = "single_agency", banner_agency(text)
-        else:
+        else:  # "Single Agency Recommendations", or an agency's name: single-agency from here on
             self.level, self.owning_agency = "single_agency", banner_agency(text)
 
     def is_repeated_header(self, row: _Row) -> bool:
@@ -590,7 +591,7 @@ class _TableReader:
             elif name == "lead_agency":
                 a.lead_agency_raw = _append(a.lead_agency_raw, text, joiner)
             elif name == "lead":
-                self._fill_lead(a, text, row)
+                self._fill_lead(a, text)
             elif name == "update":
                 a.update_text = _append(a.update_text, text, sep)
             elif name == "target_date":
@@ -615,7 +616,7 @@ class _TableReader:
                 attr = _FIELD_ATTR[name]
                 a.confidence[attr] = min(a.confidence.get(attr, 1.0), round(score / 100, 2))
 
-    def _fill_lead(self, a: ParsedAction, text: str, row: _Row) -> None:
+    def _fill_lead(self, a: ParsedAction, text: str) -> None:
         has_agency_column = self.cmap.column("lead_agency") is not None
         if has_agency_column or looks_like_person(text):
             a.named_lead = _append(a.named_lead, text, " ")
@@ -626,6 +627,7 @@ class _TableReader:
 
     def read_row(self, row: _Row) -> None:
         if self.cmap.column("case") is not None:
+            self.case_column_seen = True
             case_cell = self.value(row, "case")
             if case_cell and case_cell != self.case_key:
                 self.finish_rec()
