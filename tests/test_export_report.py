@@ -11,6 +11,7 @@ import docx
 import pdfplumber
 import pytest
 
+from dhrlearn import analytics
 from dhrlearn.export import report
 from dhrlearn.export.report import ReportOptions, build_reports
 from dhrlearn.filters import Filters
@@ -34,6 +35,7 @@ def plant_staff_names(con, ids) -> None:
 def fixture():
     con, ids = standard_fixture()
     plant_staff_names(con, ids)
+    analytics.load_dhrd(con)  # national figures, so the comparison chart is in the pack
     return con, ids
 
 
@@ -174,6 +176,25 @@ def test_pdf_names_no_staff_anywhere(pack, pdf_text):
         for part in (name, name.split()[1]):
             assert part not in pdf_text and part not in metadata
             assert part.encode() not in pack["pdf"]
+
+
+def test_national_comparison_is_credited(fixture, word):
+    con, _ = fixture
+    data = report.gather(con, OPTIONS)
+    national = [s for s in data.sections if s.spec.national]
+    assert national, data.missing
+    q = db.query(con, "national_comparison", **Filters(as_of=AS_OF).params())
+    table = find_table(word_tables(word), list(national[0].table.columns))
+    assert [row[0] for row in table[1:]] == q["label"].tolist()
+    credit = [p.text for p in word.paragraphs if "Cook & Cook" in p.text]
+    assert credit and "Domestic Homicide Review Dataset (DHRD)" in credit[0]
+
+
+def test_without_national_data_the_comparison_is_left_out():
+    con, _ = standard_fixture()
+    data = report.gather(con, OPTIONS)
+    assert not [s for s in data.sections if s.spec.national]
+    assert any("DHRD" in m for m in data.missing)
 
 
 # ---- Options and the command line ---------------------------------------------------------------

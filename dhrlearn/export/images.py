@@ -71,7 +71,10 @@ def print_figure(fig: go.Figure, *, title: str, as_of, source: str | list[str],
     figure = go.Figure(fig)  # a deep copy: the on-screen figure is left as it was
     _drop_own_credit(figure)
     width = round(width_mm / MM_PER_INCH * CSS_PX_PER_INCH)
-    height = min(int(figure.layout.height or DEFAULT_HEIGHT_PX), MAX_HEIGHT_PX)
+    wanted = int(figure.layout.height or DEFAULT_HEIGHT_PX)
+    height = min(wanted, MAX_HEIGHT_PX)
+    if wanted > height:
+        _shrink_category_text(figure, height / wanted)
     lines = _wrap([source] if isinstance(source, str) else list(source), width)
 
     old_top, old_bottom = _margin(figure, "t", 70), _margin(figure, "b", 50)
@@ -93,6 +96,16 @@ def print_figure(fig: go.Figure, *, title: str, as_of, source: str | list[str],
         font=dict(size=FOOTER_FONT_PX, color="#444444"),
     )
     return figure, width, height
+
+
+def _shrink_category_text(figure: go.Figure, ratio: float) -> None:
+    """A chart taller than a page is squeezed to fit: make its bar labels smaller to match,
+    so every category keeps its label instead of plotly dropping every other one."""
+    base = figure.layout.template.layout.font.size if figure.layout.template else None
+    size = max(7, min(base or 14, round((base or 14) * ratio * 1.45)))
+    figure.update_yaxes(tickfont_size=size)
+    figure.update_traces(textfont_size=size, selector=dict(type="bar"))
+    figure.update_layout(legend_font_size=max(size, 11))
 
 
 def _drop_own_credit(figure: go.Figure) -> None:

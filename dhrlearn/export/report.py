@@ -94,7 +94,9 @@ STANDARD_CHARTS = (
                "evidence_planned": "Training planned"}),
     ChartSpec("national_comparison", "national_comparison", "Local cases beside national reviews",
               "Local cases beside the national Domestic Homicide Review Dataset (DHRD).",
-              {"measure": "Measure", "local_share": "Local", "national_share": "National (DHRD)"},
+              {"label": "Measure", "local_cases_with": "Local cases with it", "local_cases": "Local cases",
+               "local_pct": "Local %", "national_cases_with": "National reviews with it",
+               "national_cases_known": "National reviews known", "national_pct": "National %"},
               national=True),
 )
 
@@ -102,7 +104,6 @@ OVERDUE_ACTION_COLUMNS = {
     "agencies": "Agency", "reference": "Case", "recommendation_number": "Rec.", "action_text": "Action",
     "target_date": "Target date", "days_overdue": "Days overdue",
 }
-PERCENT_COLUMNS = {"share", "local_share", "national_share"}  # fractions 0..1 shown as percentages
 
 
 @dataclass
@@ -163,6 +164,9 @@ def gather(con, options: ReportOptions) -> ReportData:
             missing.append(f"{spec.chart} from query {spec.query}: not written yet")
             continue
         data = _with_theme_labels(_query(con, spec.query, options))
+        if spec.national and ("national_pct" not in data or data["national_pct"].isna().all()):
+            missing.append(f"{spec.chart}: no national (DHRD) figures loaded")
+            continue
         try:
             figure = getattr(charts, spec.chart)(data)
         except KeyError as exc:  # the chart does not yet read this query's columns
@@ -195,12 +199,10 @@ def _cell_text(column: str, value) -> str:
         return charts.STATUS_LABELS.get(value, str(value))
     if column == "polarity":
         return getattr(charts, "UPTAKE_LABELS", {}).get(value, str(value))
-    if column in PERCENT_COLUMNS:
-        return f"{100 * float(value):.0f}%"
     if isinstance(value, (dt.date, pd.Timestamp)):
         return f"{value:%d/%m/%Y}"
     if isinstance(value, float):
-        return f"{value:.1f}" if column.startswith("pct") else f"{value:g}"
+        return f"{value:.1f}" if "pct" in column else f"{value:g}"
     return str(value)
 
 
