@@ -9,6 +9,7 @@ generated recommendations (target: 50,000 in seconds).
 from __future__ import annotations
 
 import argparse
+import os
 import csv
 import random
 import sys
@@ -129,7 +130,8 @@ def main() -> None:
     started = time.process_time()
     matches = sum(len(tag_text(t)) for t in texts)
     tag_seconds = time.process_time() - started
-    print(f"\ntag_text: {len(texts):,} texts in {tag_seconds:.2f} s "
+    print(f"\nCPU seconds (time.process_time); load average at start {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"tag_text: {len(texts):,} texts in {tag_seconds:.2f} s "
           f"({len(texts) / tag_seconds:,.0f}/s, {matches:,} theme matches; target under 10 s)")
     started = time.process_time()
     evidence = sum(len(find_uptake(t)) for t in texts)

@@ -63,11 +63,9 @@ class Taxonomy:
 
     def __post_init__(self):
         self.start_index = _start_index(self.themes)
-        # Finds the word starts where some theme may match, longest start first.
-        starts = sorted(self.start_index, key=len, reverse=True)
-        self.start_finder = re.compile(
-            r"(?<!\w)(?=(" + "|".join(re.escape(s) for s in starts) + "))" if starts else r"(?!)"
-        )
+        # Finds the word starts where some theme may match (the longest such start is captured).
+        trie = _trie_pattern(sorted(self.start_index))
+        self.start_finder = re.compile(r"(?<!\w)(?=(" + trie + "))" if trie else r"(?!)")
 
     def labels(self, axis: str | None = None) -> dict[str, str]:
         """Theme id -> label, in file order."""
@@ -237,6 +235,26 @@ def _start_index(themes: dict[tuple[str, str], Theme]) -> dict[str, list[tuple[s
     return index
 
 
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for many literal strings, common prefixes shared: the regex engine has no trie of its own,
+    and a flat alternation of hundreds of strings is tried string by string at every word start."""
+    if not words:
+        return ""
+    branches = {}
+    ends_here = False
+    for word in words:
+        if word:
+            branches.setdefault(word[0], []).append(word[1:])
+        else:
+            ends_here = True
+    if not branches:
+        return ""
+    parts = [re.escape(first) + _trie_pattern(rest) for first, rest in sorted(branches.items())]
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    # Longest first: take the longer string when it is there, else stop at this one.
+    return f"(?:{body})?" if ends_here else body
+
+
 def _themes_from(head: str, index) -> tuple[tuple[str, str], ...]:
     """Themes that may match text starting with `head` (up to 3 lower-case characters)."""
     return tuple(dict.fromkeys(key for n in range(1, len(head) + 1) for key in index.get(head[:n], ())))
@@ -284,7 +302,7 @@ def _matched_words(theme: Theme, text: str, positions: list[int] | None = None) 
         hits = [(m.start(), m.end(), m.group()) for m in theme.match.finditer(text)]
     else:
         hits, end = [], -1
-        for position in sorted(set(positions)):
+        for position in positions:  # ascending and distinct: built in text order, a theme once per head
             m = theme.match.match(text, position) if position >= end else None
             if m:
                 hits.append((m.start(), m.end(), m.group()))
@@ -292,6 +310,8 @@ def _matched_words(theme: Theme, text: str, positions: list[int] | None = None) 
     if hits and theme.exclude is not None:
         blocked = [(m.start(), m.end()) for m in theme.exclude.finditer(text)]
         hits = [h for h in hits if not any(s < h[1] and h[0] < e for s, e in blocked)]
+    if len(hits) == 1:
+        return [" ".join(hits[0][2].split())]
     return _unique([" ".join(word.split()) for _, _, word in hits])
 
 

@@ -1,4 +1,9 @@
-"""Precision and recall of the tagger per topic theme on the hand-labelled set (labels written before the rules)."""
+"""Precision and recall of the tagger per topic theme on the hand-labelled set (labels written before the rules).
+
+The 'holdout' split was never used to change a rule: it measures how the rules do on phrasing they have not
+seen, and is held to a looser floor (keyword rules stay precise but miss paraphrase). Every figure is printed
+by bench/bench_tagging.py.
+"""
 import csv
 from collections import Counter
 from pathlib import Path
@@ -24,14 +29,19 @@ def test_the_labelled_set_is_big_enough_and_uses_known_themes():
     assert used <= known, used - known
 
 
-def test_precision_and_recall_per_topic_theme():
+def counts(rows):
     tp, fp, fn = Counter(), Counter(), Counter()
-    for row in labelled():
+    for row in rows:
         gold = {t.strip() for t in row["topics"].split(";") if t.strip()}
         got = topic_themes(row["text"])
         tp.update(got & gold)
         fp.update(got - gold)
         fn.update(gold - got)
+    return tp, fp, fn
+
+
+def test_precision_and_recall_per_topic_theme():
+    tp, fp, fn = counts([r for r in labelled() if r["split"] != "holdout"])
     failures = []
     checked = 0
     for theme in taxonomy().topic_themes():
@@ -44,3 +54,11 @@ def test_precision_and_recall_per_topic_theme():
             failures.append(f"{theme}: precision {precision:.2f}, recall {recall:.2f}")
     assert checked >= 15
     assert not failures, failures
+
+
+def test_unseen_phrasing_keeps_precision_and_most_recall():
+    tp, fp, fn = counts([r for r in labelled() if r["split"] == "holdout"])
+    found, wrong, missed = sum(tp.values()), sum(fp.values()), sum(fn.values())
+    assert found + missed >= 50
+    assert found / (found + wrong) >= 0.9
+    assert found / (found + missed) >= 0.6
