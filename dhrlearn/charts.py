@@ -210,7 +210,6 @@ def _lines(df: pd.DataFrame, x: str, series: str, value: str, title: str, x_titl
         _percent_axis(fig, "y", top=110)
     else:
         fig.update_yaxes(rangemode="tozero")
-    fig.update_xaxes(dtick=1 if pd.api.types.is_integer_dtype(df[x]) else None)
     return fig
 
 
@@ -367,9 +366,12 @@ def theme_trend(df: pd.DataFrame, *, top: int = 6, title: str = "Themes by case 
     data = df.dropna(subset=["year"]) if not df.empty else df
     if not data.empty:
         keep = data.groupby("theme")["cases"].sum().sort_values(ascending=False).head(top).index
-        data = data[data["theme"].isin(keep)].assign(year=data["year"].astype(int))
-    return _lines(data, "year", "theme", "pct_cases", title, "Year of the case", "Cases (%)", label=theme_label,
-                  percent=True)
+        data = data[data["theme"].isin(keep)].sort_values("year")
+        data = data.assign(year=data["year"].astype(int).astype(str))
+    fig = _lines(data, "year", "theme", "pct_cases", title, "Year of the case", "Cases (%)", label=theme_label,
+                 percent=True)
+    fig.update_xaxes(type="category", categoryorder="category ascending")  # one tick per year, no fractions
+    return fig
 
 
 def toxic_trio(df: pd.DataFrame, *,

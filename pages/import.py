@@ -49,6 +49,11 @@ def _previews(files) -> list[review.FilePreview]:
 
 
 EDITOR_CONFIG = {
+    "key": None,  # hidden; kept so corrections find their row
+    "case": st.column_config.TextColumn("Case"),
+    "number": st.column_config.TextColumn("Rec."),
+    "action": st.column_config.TextColumn("Action"),
+    "source": st.column_config.TextColumn("Source (file, place, rows)"),
     # ✎ marks the columns a person may correct (review.EDITABLE).
     "level": st.column_config.SelectboxColumn("✎ Level", options=["overview", "single_agency"]),
     "lead_agency_raw": st.column_config.TextColumn("✎ Lead agency (as written)"),
@@ -117,5 +122,7 @@ else:
     st.dataframe(history[["attempted_at", "file_name", "outcome", "message", "reference", "partnership",
                           "as_of_date"]], hide_index=True, column_config={
         "attempted_at": st.column_config.DatetimeColumn("When", format="DD/MM/YYYY HH:mm"),
+        "file_name": "File", "outcome": "Outcome", "message": "Message", "reference": "Case",
+        "partnership": "Partnership",
         "as_of_date": st.column_config.DateColumn("Plan updated", format="DD/MM/YYYY"),
     })

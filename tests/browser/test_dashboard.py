@@ -1,0 +1,83 @@
+"""The dashboard in a real browser: every page, filters through the URL and a widget, a download,
+an upload committed on the Import page; a screenshot of each page in tests/artifacts/."""
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pytest
+from conftest import ROOT, wait_until_drawn
+
+pytestmark = pytest.mark.browser
+AS_OF = "as_of=2023-06-30"
+PAGES = {"": "Overview", "agencies": "Agencies", "cases": "Cases", "themes": "Themes",
+         "search": "Search", "reports": "Reports", "import": "Import", "data_quality": "Data quality"}
+
+
+def metric(tab, label: str) -> str:
+    box = tab.locator('[data-testid="stMetric"]').filter(
+        has=tab.locator('[data-testid="stMetricLabel"]', has_text=re.compile(f"^{re.escape(label)}$")))
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_opens_without_error(server, page, artifacts, path):
+    page.set_viewport_size({"width": 1400, "height": 3200})  # Streamlit scrolls inside the page: a tall window shows it all
+    page.goto(f"{server}/{path}?{AS_OF}")
+    wait_until_drawn(page)
+    assert page.locator("h1").first.inner_text() == PAGES[path]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Demo data.").count() == 1
+    assert page.locator('[role="dialog"]').count() == 0  # e.g. "Page not found"
+    page.screenshot(path=artifacts / f"{path or 'overview'}.png", full_page=True)
+
+
+def test_a_filter_in_the_url_is_applied_and_kept(server, page):
+    page.goto(f"{server}/?{AS_OF}&partnership=North+CSP")
+    wait_until_drawn(page)
+    assert metric(page, "Cases") == "1" and metric(page, "Overdue") == "1"
+    page.get_by_role("link", name="Agencies").click()  # the filters follow to the next page
+    wait_until_drawn(page)
+    assert "partnership=North" in page.url
+    assert metric(page, "Overdue actions") == "1"
+
+
+def test_a_filter_chosen_in_the_sidebar_changes_figures_and_url(server, page):
+    page.goto(f"{server}/?{AS_OF}")
+    wait_until_drawn(page)
+    assert metric(page, "Cases") == "3"
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Partnership").locator("input").click()
+    page.get_by_role("option", name="North CSP").click()
+    page.keyboard.press("Escape")
+    wait_until_drawn(page)
+    assert metric(page, "Cases") == "1"
+    assert "partnership=North" in page.url
+
+
+def test_the_overdue_list_downloads_as_xlsx(server, page, artifacts):
+    page.goto(f"{server}/agencies?{AS_OF}")
+    wait_until_drawn(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download XLSX").click()
+    path = artifacts / download.value.suggested_filename
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Case" and [r[0] for r in rows[1:]] == ["DHR 2022/02", "DHR 2021/01"]
+
+
+def test_an_uploaded_plan_is_previewed_and_committed(server, page, artifacts):
+    # Last: it adds a case to the server's database.
+    page.goto(f"{server}/import?{AS_OF}")
+    wait_until_drawn(page)
+    seed = ROOT / "tests/fixtures/tabular/seed_home_office.csv"
+    page.locator('input[type="file"]').set_input_files([str(seed)])
+    page.get_by_text("Found 1 case(s), 12 recommendations").wait_for(timeout=30000)
+    wait_until_drawn(page)
+    page.screenshot(path=artifacts / "import_preview.png", full_page=True)
+    page.get_by_role("button", name="Commit 1 file(s)").click()
+    page.get_by_text("seed_home_office.csv: imported 1 case(s)").wait_for(timeout=30000)
+    wait_until_drawn(page)
+    page.screenshot(path=artifacts / "import_committed.png", full_page=True)
