@@ -114,6 +114,11 @@ def _room_for_labels(fig: go.Figure, largest, axis: str = "x") -> None:
     getattr(fig, f"update_{axis}axes")(range=[0, top * 1.3 + 1])
 
 
+def _whole_numbers(fig: go.Figure, largest, axis: str = "x") -> None:
+    """Counts get whole-number ticks: no "0.2 actions"."""
+    getattr(fig, f"update_{axis}axes")(tickformat=",d", dtick=1 if float(largest or 0) <= 8 else None)
+
+
 def _bar_height(n_bars: int) -> int:
     """Horizontal bar charts grow with their bars so labels never overlap."""
     return max(260, min(1400, 120 + 34 * n_bars))
@@ -144,6 +149,7 @@ def _count_bar(df: pd.DataFrame, category: str, value: str, title: str, value_ti
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
     _room_for_labels(fig, df[value].max())
+    _whole_numbers(fig, df[value].max())
     return fig
 
 
@@ -189,6 +195,8 @@ def _stack(df: pd.DataFrame, category: str, parts, title: str, value_title: str,
         fig.update_yaxes(autorange="reversed", automargin=True)
     if percent:
         _percent_axis(fig, "y" if vertical else "x", top=100)
+    else:
+        _whole_numbers(fig, totals.max(), "y" if vertical else "x")
     return fig
 
 
@@ -307,6 +315,7 @@ def overdue_ageing(df: pd.DataFrame, *, title: str = "How long overdue actions h
                                               line=dict(color="#333333", width=0.5)),
                 hovertemplate="%{x}: %{y}<extra></extra>")
     fig.update_yaxes(rangemode="tozero")
+    _whole_numbers(fig, counts.max(), "y")
     return fig
 
 

@@ -119,14 +119,6 @@ def empty(message: str = "Nothing matches the filters chosen. Widen them in the 
     st.info(message, icon=":material/filter_alt_off:")
 
 
-def missing_query(*names: str) -> bool:
-    """True (and a note on the page) when a named query this section needs is not there yet."""
-    missing = [n for n in names if not data.has_query(n)]
-    if missing:
-        st.info(f"This section needs the named queries {', '.join(missing)}, which are not installed.")
-    return bool(missing)
-
-
 def snippet(text: str, words: Iterable[str], width: int = 140) -> str:
     """The part of `text` around its first matched word: update logs name staff, so show
     only as much as explains the match."""

@@ -36,11 +36,6 @@ def query(name: str, filters: Filters | None = None, **params) -> pd.DataFrame:
     return _cached(str(config.database_path()), name, merged)
 
 
-def has_query(name: str) -> bool:
-    """Whether queries/<name>.sql exists (pages degrade gracefully while queries are being added)."""
-    return (config.QUERIES_DIR / f"{name}.sql").exists()
-
-
 def changed() -> None:
     """The database was written: forget cached results."""
     _cached.clear()
