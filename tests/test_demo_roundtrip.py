@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
+import sys
 from collections import defaultdict
 
 import duckdb
 import pytest
 
+from dhrlearn import config
 from dhrlearn.demo import DEMO_DIR, DemoBuildFailed, build_database, generator, run_cli
 
 pytestmark = pytest.mark.slow  # imports all 120 demo files (about 30 s of CPU)
@@ -126,3 +129,17 @@ def test_if_missing_keeps_an_existing_database(tmp_path, capsys):
     assert run_cli(argparse.Namespace(db=str(target), if_missing=True)) == 0
     assert target.read_bytes() == b"kept"
     assert "exists" in capsys.readouterr().out
+
+
+def test_rebuild_refuses_a_database_in_use(tmp_path):
+    """Replacing the file under a running dashboard would leave it showing stale data."""
+    from dhrlearn.store.db import connect
+
+    target = tmp_path / "dhr.duckdb"
+    held = connect(target)  # this process holds the file, as the dashboard would
+    try:
+        done = subprocess.run([sys.executable, "-m", "dhrlearn", "--db", str(target), "demo"],
+                              capture_output=True, text=True, cwd=str(config.ROOT))
+    finally:
+        held.close()
+    assert done.returncode == 3 and "in use" in done.stderr

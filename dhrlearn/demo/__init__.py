@@ -89,6 +89,9 @@ def run_cli(args) -> int:
         print(f"{target} exists; leaving it as it is.")
         return 0
     if target.exists():
+        from dhrlearn.store.db import connect
+
+        connect(target, read_only=True).close()  # DatabaseBusy when the dashboard holds it
         print(f"Replacing {target} with a fresh demo database.")
     print(f"Building the demo database {target} from {DEMO_DIR} ...", flush=True)
 
