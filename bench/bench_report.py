@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import shutil
 import sys
 import tempfile
 import time
@@ -22,7 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dhrlearn import config  # noqa: E402
-from dhrlearn.export.report import ReportOptions, build_report, build_reports, gather  # noqa: E402
+from dhrlearn.export.report import (  # noqa: E402
+    ReportOptions, build_report, build_reports, chart_images, gather)
+from dhrlearn.export.report_docx import render_docx  # noqa: E402
+from dhrlearn.export.report_pdf import render_pdf  # noqa: E402
 from dhrlearn.store import db  # noqa: E402
 
 TARGET_SECONDS = 15
@@ -67,6 +72,7 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=60)
     parser.add_argument("--from", dest="date_from", default="2025-04-01")
     parser.add_argument("--to", dest="date_to", default="2026-03-31")
+    parser.add_argument("--keep", help="keep a generated corpus database at this path, for the next run")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -74,6 +80,8 @@ def main() -> int:
         if case_count(path) < args.cases:
             print(f"{path} holds {case_count(path)} cases; generating a {args.cases}-case corpus")
             path = generated_database(args.cases, Path(tmp))
+            if args.keep:
+                path = Path(shutil.copy(path, args.keep))
         con = db.connect(path, read_only=True)
         options = ReportOptions(dt.date.fromisoformat(args.date_from), dt.date.fromisoformat(args.date_to))
         data = gather(con, options)
@@ -84,8 +92,14 @@ def main() -> int:
         pack, first = timed("full pack, DOCX + PDF (renderer cold)", lambda: build_reports(con, options))
         timed("DOCX alone (renderer warm)", lambda: build_report(con, options, "docx"))
         timed("PDF alone (renderer warm)", lambda: build_report(con, options, "pdf"))
+        print("steps, renderer warm:")
+        data, _ = timed("  queries and charts (gather)", lambda: gather(con, options))
+        images, _ = timed(f"  {len(data.sections)} chart PNGs at 300 dpi", lambda: chart_images(data))
+        timed("  DOCX from figures and images", lambda: render_docx(data, images))
+        timed("  PDF from figures and images", lambda: render_pdf(data, images))
         print(f"sizes: DOCX {len(pack['docx']) // 1024} KB, PDF {len(pack['pdf']) // 1024} KB")
         con.close()
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     verdict = "within" if first < TARGET_SECONDS else "OVER"
     print(f"full pack {first:.1f} s: {verdict} the {TARGET_SECONDS} s target")
     return 0 if first < TARGET_SECONDS else 1

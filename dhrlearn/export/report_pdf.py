@@ -16,6 +16,7 @@ MARGIN_MM = 20
 BODY_PT, SMALL_PT, TABLE_PT = 10.5, 8.5, 8
 LINE_MM = 5.5
 HEADING_FILL = (225, 232, 240)
+CELL_PADDING_MM = 3  # 1 mm each side, and a little for rounding
 
 
 class _ReportPDF(FPDF):
@@ -161,7 +162,7 @@ def _table(pdf: _ReportPDF, table: pd.DataFrame) -> None:
         return
     pdf.set_font(FONT, "", TABLE_PT)
     numeric = [all(_looks_numeric(v) for v in table[c]) for c in table.columns]
-    with pdf.table(col_widths=_column_widths(table), width=pdf.epw, line_height=4.2, padding=1,
+    with pdf.table(col_widths=_column_widths(pdf, table), width=pdf.epw, line_height=4.2, padding=1,
                    text_align=tuple("RIGHT" if n else "LEFT" for n in numeric),
                    headings_style=FontFace(emphasis="BOLD", fill_color=HEADING_FILL),
                    repeat_headings=1) as grid:
@@ -184,10 +185,22 @@ def _looks_numeric(value: str) -> bool:
     return True
 
 
-def _column_widths(table: pd.DataFrame) -> tuple[float, ...]:
-    """Widths by the longest text in each column, so short figures do not take long text's room."""
-    widths = []
+def _column_widths(pdf: _ReportPDF, table: pd.DataFrame) -> tuple[float, ...]:
+    """Column widths in mm: each column at least as wide as its longest word (so dates, numbers and
+    references never break), and the room left shared by the columns holding longer text."""
+    least, wanted = [], []
     for column in table.columns:
-        longest = max([len(str(v)) for v in table[column]] + [min(len(str(column)), 14)])
-        widths.append(min(max(longest, 5), 60))
-    return tuple(widths)
+        cells = [str(v) for v in table[column]]
+        words = {w for text in cells for w in text.split()}
+        longest_words = sorted(words, key=len)[-5:]
+        heading_words = str(column).split() or [""]
+        least.append(max([pdf.get_string_width(w) for w in longest_words] +
+                         [1.1 * pdf.get_string_width(w) for w in heading_words]) + CELL_PADDING_MM)
+        longest_cell = max(cells + [str(column)], key=len)
+        wanted.append(min(pdf.get_string_width(longest_cell), 110) + CELL_PADDING_MM)
+    spare = pdf.epw - sum(least)
+    growth = [max(w - m, 0) for w, m in zip(wanted, least)]
+    if spare <= 0 or not sum(growth):
+        return tuple(least)
+    share = min(1.0, spare / sum(growth))
+    return tuple(m + g * share for m, g in zip(least, growth))
