@@ -86,3 +86,21 @@ def test_unruled_table_read_by_alignment():
     [plan] = parse_path(FIXTURES / "sub_parts_unruled.pdf")
     check_sub_parts(plan)
     assert plan.recommendations[0].provenance.rows.startswith("line")
+
+
+# ---------------------------------------------------------------- the quick reader reads what pdfplumber reads
+@pytest.mark.parametrize("name", ["seed_home_office.pdf", "continued_pages.pdf", "sub_parts_unruled.pdf"])
+def test_quick_page_reading_equals_pdfplumber(name):
+    import pdfplumber
+
+    from dhrlearn.importers import pdf as pdf_importer
+
+    with pdfplumber.open(FIXTURES / name) as ours, pdfplumber.open(FIXTURES / name) as theirs:
+        for page, reference in zip(ours.pages, theirs.pages):
+            assert pdf_importer.page_objects(page) == reference.parse_objects()
+            pdf_importer.load_objects(page)
+            chars = pdf_importer.CharIndex(page.chars)
+            for table in reference.find_tables(pdf_importer.LINES):
+                expected = [[None if t is None else pdf_importer.cell_text(t) for t in row] for row in table.extract()]
+                assert [[None if box is None else chars.text_in(box) for box in row.cells]
+                        for row in table.rows] == expected

@@ -11,7 +11,9 @@ whose columns came out interleaved.
 """
 from __future__ import annotations
 
+import bisect
 import io
+from functools import lru_cache
 
 from dhrlearn.importers import sha256_of
 from dhrlearn.importers.grid import (
@@ -42,32 +44,142 @@ def open_pdf(data: bytes, name: str):
     return pdf
 
 
+# ---------------------------------------------------------------- reading a page's objects quickly
+
+_PLAIN = (type(None), bool, int, float, str)
+
+
+@lru_cache(maxsize=64)
+def _colour_space(name):
+    from pdfplumber.utils.pdfinternals import resolve_and_decode
+
+    return resolve_and_decode(name)
+
+
+def _char_object(page, char, mediabox_x0: float, mediabox_top: float) -> dict:
+    """The dict pdfplumber's Page.process_object makes for one character, made directly.
+
+    pdfplumber passes every attribute of every object through a generic resolver for PDF
+    references; a character's attributes are plain numbers and strings, and on a dense page
+    (2,000+ characters) that resolver was most of the reading time. Anything not plain
+    still goes through it, so the dict is the same (a test compares them)."""
+    from pdfplumber.page import ALL_ATTRS
+    from pdfplumber.utils.pdfinternals import resolve_all
+
+    attr = {}
+    for key, value in char.__dict__.items():
+        if key in ALL_ATTRS:
+            plain = type(value) in _PLAIN or (type(value) is tuple and all(type(v) in _PLAIN for v in value))
+            attr[key] = value if plain else resolve_all(value)
+    if isinstance(attr.get("fontname"), bytes):
+        return page.process_object(char)  # rare byte-encoded font names: the library's own repair
+    attr["object_type"] = "char"
+    attr["page_number"] = page.page_number
+    if hasattr(char, "ncs"):
+        attr["ncs"] = _colour_space(char.ncs.name)
+    attr["text"] = char.get_text()
+    state = char.graphicstate
+    attr["stroking_color"] = state.scolor if isinstance(state.scolor, tuple) else (state.scolor,)
+    attr["non_stroking_color"] = state.ncolor if isinstance(state.ncolor, tuple) else (state.ncolor,)
+    attr["top"] = (page.height - attr["y1"]) + mediabox_top
+    attr["bottom"] = (page.height - attr["y0"]) + mediabox_top
+    attr["doctop"] = page.initial_doctop + attr["top"]
+    if mediabox_x0 != 0:
+        attr["x0"] += mediabox_x0
+        attr["x1"] += mediabox_x0
+    return attr
+
+
+def page_objects(page) -> dict[str, list[dict]]:
+    """The page's chars, rects, lines... as pdfplumber's Page.parse_objects gives them, but
+    with characters converted by _char_object; other objects go through the library."""
+    from pdfminer.layout import LTChar, LTContainer
+
+    if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
+        return page.parse_objects()
+    mediabox_x0, mediabox_top = page.mediabox[:2]
+    objects: dict[str, list[dict]] = {}
+
+    def walk(items):
+        for obj in items:
+            if isinstance(obj, LTContainer):
+                walk(obj._objs)  # without layout analysis a container (a figure) is only its contents
+            elif type(obj) is LTChar:
+                objects.setdefault("char", []).append(_char_object(page, obj, mediabox_x0, mediabox_top))
+            else:
+                made = page.process_object(obj)
+                if made["object_type"] != "anno":
+                    objects.setdefault(made["object_type"], []).append(made)
+
+    walk(page.layout._objs)
+    return objects
+
+
+def load_objects(page):
+    """Fill pdfplumber's per-page cache of objects (Page.objects) with page_objects, so every
+    later use (chars, tables, words, text) reads from it."""
+    if not hasattr(page, "_objects"):
+        page._objects = page_objects(page)
+    return page
+
+
+# ---------------------------------------------------------------- tables
+
 def cell_text(text: str | None) -> str:
     """Lines wrapped inside a cell are one text again."""
     return " ".join(text.split()) if text else ""
 
 
-def _covered(table, row_index: int, col: int, x_lefts: list[float]) -> Merged:
-    """A cell pdfplumber left empty (None) is covered from the left when a cell before it in
-    the same row reaches over its column; otherwise a cell above reaches down into it."""
-    cells = table.rows[row_index].cells
-    for left in reversed(cells[:col]):
+def _covered(row: list, col: int, x_lefts: list[float]) -> Merged:
+    """A position no cell covers (pdfplumber gives None) is covered from the left when a cell
+    before it in the same row reaches over its column; otherwise a cell above reaches down into it."""
+    for left in reversed(row[:col]):
         if left is not None:
             return Merged.LEFT if left[2] > x_lefts[col] + 1 else Merged.UP
     return Merged.UP
 
 
-def ruled_grid(table, location: str) -> Grid:
-    extracted = table.extract()
-    x_lefts = sorted({round(c[0], 1) for row in table.rows for c in row.cells if c is not None})
+class CharIndex:
+    """A page's characters ordered by the height of their centre, to find those in a cell
+    without testing every character of the page for every cell."""
+
+    def __init__(self, chars: list[dict]):
+        centres = sorted(((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars))
+        self.chars = chars
+        self.heights = [h for h, _ in centres]
+        self.order = [i for _, i in centres]
+
+    def in_box(self, box) -> list[dict]:
+        """Characters whose centre lies in the box, in page order: Table.extract's rule."""
+        x0, top, x1, bottom = box
+        band = self.order[bisect.bisect_left(self.heights, top):bisect.bisect_left(self.heights, bottom)]
+        found = []
+        for i in sorted(band):
+            c = self.chars[i]
+            if x0 <= (c["x0"] + c["x1"]) / 2 < x1:
+                found.append(c)
+        return found
+
+    def text_in(self, box) -> str:
+        """A cell's text as pdfplumber's Table.extract() reads it, on one line."""
+        from pdfplumber.utils import extract_text
+
+        inside = self.in_box(box)
+        return cell_text(extract_text(inside)) if inside else ""
+
+
+def ruled_grid(table, location: str, chars: CharIndex | None = None) -> Grid:
+    boxes = [row.cells for row in table.rows]  # once: Table.rows sorts all the cells on each use
+    x_lefts = sorted({round(box[0], 1) for row in boxes for box in row if box is not None})
+    chars = chars or CharIndex(table.page.chars)
     rows = []
-    for r, row in enumerate(extracted):
+    for row in boxes:
         cells = []
-        for c, text in enumerate(row):
-            if text is None and table.rows[r].cells[c] is None and c < len(x_lefts):
-                cells.append(_covered(table, r, c, x_lefts))
+        for c, box in enumerate(row):
+            if box is not None:
+                cells.append(chars.text_in(box))
             else:
-                cells.append(cell_text(text))
+                cells.append(_covered(row, c, x_lefts) if c < len(x_lefts) else "")
         rows.append(cells)
     return Grid(rows, location, [f"row {i + 1}" for i in range(len(rows))])
 
@@ -140,9 +252,11 @@ def aligned_grid(page, location: str) -> Grid | None:
 def page_grids(pdf, ruled: bool) -> list[Grid]:
     grids: list[Grid] = []
     for page_number, page in enumerate(pdf.pages, start=1):
+        load_objects(page)
         if ruled:
             tables = sorted(page.find_tables(LINES), key=lambda t: t.bbox[1])
-            found = [ruled_grid(t, f"page {page_number} table {k}") for k, t in enumerate(tables, start=1)]
+            chars = CharIndex(page.chars) if tables else None
+            found = [ruled_grid(t, f"page {page_number} table {k}", chars) for k, t in enumerate(tables, start=1)]
         else:
             found = [g for g in [aligned_grid(page, f"page {page_number} table 1")] if g is not None]
         for k, grid in enumerate(found, start=1):
@@ -164,6 +278,7 @@ def text_outside_tables(pdf) -> list[str]:
     """Text of the first pages that is not inside a table: title lines, case details."""
     lines = []
     for page in pdf.pages[:METADATA_PAGES]:
+        load_objects(page)
         boxes = [t.bbox for t in page.find_tables(LINES)]
 
         def outside(obj, boxes=boxes):
@@ -177,7 +292,7 @@ def text_outside_tables(pdf) -> list[str]:
 
 
 def has_text_layer(pdf) -> bool:
-    return any(page.chars for page in pdf.pages)
+    return any(load_objects(page).chars for page in pdf.pages)
 
 
 def parse(data: bytes, name: str) -> list[ParsedPlan]:
@@ -195,7 +310,7 @@ def parse(data: bytes, name: str) -> list[ParsedPlan]:
                                         metadata_lines=text_outside_tables(pdf) if ruled else [])
             except NoTableFound:
                 continue
-        return _parse_as_text([page.extract_text() or "" for page in pdf.pages], name, sha)
+        return _parse_as_text([load_objects(page).extract_text() or "" for page in pdf.pages], name, sha)
 
 
 def _parse_as_text(page_texts: list[str], name: str, sha: str) -> list[ParsedPlan]:
