@@ -165,6 +165,12 @@ def replicate(con, n_cases: int) -> dict:
             SELECT {table}.* REPLACE ({moved}{extra}) FROM {table}, range(1, {copies}) AS copy(k)
             WHERE {table}.case_id <= {n_base} AND {table}.case_id + k * {n_base} <= {n_cases}""")
     con.execute("COMMIT")
+    for column, table in ID_SOURCES.items():  # later imports must take ids above the copies
+        sequence = "seq_case" if table == "dhr_case" else f"seq_{table}"
+        top = con.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+        gap = top - con.execute(f"SELECT nextval('{sequence}')").fetchone()[0]
+        if gap > 0:
+            con.execute(f"SELECT max(nextval('{sequence}')) FROM range({gap})")
     return {"copied_cases": n_cases - n_base, "seconds": time.perf_counter() - t0}
 
 
