@@ -11,7 +11,7 @@ from dhrlearn.store import db
 import app_fixture
 from conftest import ROOT
 
-PAGES = ("overview", "agencies", "cases", "themes", "search", "reports", "import", "data_quality")
+PAGES = ("overview", "agencies", "since_last_meeting", "cases", "themes", "search", "reports", "import", "data_quality")
 
 
 @pytest.fixture(scope="module")
@@ -161,3 +161,38 @@ def test_import_previews_reports_bad_files_and_commits(app, database, tmp_path, 
     # The same bytes again change nothing, and say so.
     at.file_uploader[0].set_value(("seed.csv", seed, "text/csv")).run()
     assert any("already imported" in i.value for i in at.info)
+
+
+def test_since_last_meeting_defaults_to_the_quarter_before_the_as_of_date(app):
+    # 30/03/2023 -> 30/06/2023: North's plan of 31/03/2023 replaced that of 30/06/2022 in between, so
+    # "Train every officer" completed (in progress -> complete) and the dual diagnosis action is new;
+    # South's plan (15/01/2023) and the demo plan did not change.
+    at = app("since_last_meeting")
+    assert (at.date_input(key="from").value.isoformat(), at.date_input(key="to").value.isoformat()) == \
+        ("2023-03-30", "2023-06-30")
+    assert {k: metrics(at)[k] for k in ("Completed", "Slipped", "New")} == {"Completed": "1", "Slipped": "0", "New": "1"}
+    completed, new = (t.value for t in at.dataframe)
+    assert list(completed["Action text"]) == ["Train every officer"]
+    assert (completed.iloc[0]["Status before"], completed.iloc[0]["Status after"]) == ("◐ In progress", "✔ Complete")
+    assert list(new["Action text"]) == ["Agree a dual diagnosis pathway"]
+    assert not {"update_text", "Update", "named_lead"} & (set(completed.columns) | set(new.columns))
+    assert {b.label for b in at.get("download_button")} >= {"Download XLSX", "Download CSV"}
+
+
+def test_since_last_meeting_takes_its_dates_and_filters_from_the_url(app):
+    # 01/07/2022 -> 31/01/2023: North's early plan both times, its "Train every officer" (target
+    # 31/12/2022, still in progress) slipped; South's plan (15/01/2023) arrived, so its 3 actions are new.
+    at = app("since_last_meeting", **{"from": "2022-07-01", "to": "2023-01-31"})
+    assert {k: metrics(at)[k] for k in ("Completed", "Slipped", "New")} == {"Completed": "0", "Slipped": "1", "New": "3"}
+    slipped, new = (t.value for t in at.dataframe)
+    assert list(slipped["Action text"]) == ["Train every officer"] and slipped.iloc[0]["Why"] == "target date passed"
+    assert sorted(new["Action text"]) == ["Audit MARAC referrals", "Refresh the escalation policy",
+                                          "Set up a referral pathway"]
+    north = app("since_last_meeting", partnership="North CSP", **{"from": "2022-07-01", "to": "2023-01-31"})
+    assert {k: metrics(north)[k] for k in ("Completed", "Slipped", "New")} == \
+        {"Completed": "0", "Slipped": "1", "New": "0"}
+
+
+def test_since_last_meeting_refuses_dates_the_wrong_way_round(app):
+    at = app("since_last_meeting", **{"from": "2023-06-30", "to": "2023-01-31"})
+    assert any("before the 'to' date" in e.value for e in at.error) and not at.metric[3:]

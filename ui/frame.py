@@ -13,6 +13,8 @@ def pages() -> dict[str, list]:
         "Oversight": [
             st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
             st.Page("pages/agencies.py", title="Agencies", icon=":material/apartment:"),
+            st.Page("pages/since_last_meeting.py", title="Since last meeting", icon=":material/update:",
+                    url_path="since_last_meeting"),
             st.Page("pages/cases.py", title="Cases", icon=":material/folder_open:"),
         ],
         "Learning": [

@@ -11,7 +11,7 @@ from conftest import ROOT, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 AS_OF = "as_of=2023-06-30"
-PAGES = {"": "Overview", "agencies": "Agencies", "cases": "Cases", "themes": "Themes",
+PAGES = {"": "Overview", "agencies": "Agencies", "since_last_meeting": "Since last meeting", "cases": "Cases", "themes": "Themes",
          "search": "Search", "reports": "Reports", "import": "Import", "data_quality": "Data quality"}
 
 
@@ -66,6 +66,20 @@ def test_the_overdue_list_downloads_as_xlsx(server, page, artifacts):
     sheet = openpyxl.load_workbook(io.BytesIO(path.read_bytes())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Case" and [r[0] for r in rows[1:]] == ["DHR 2022/02", "DHR 2021/01"]
+
+
+def test_since_last_meeting_from_a_link_lists_and_downloads_the_changes(server, page, artifacts):
+    page.goto(f"{server}/since_last_meeting?{AS_OF}&from=2022-07-01&to=2023-01-31")
+    wait_until_drawn(page)
+    assert (metric(page, "Completed"), metric(page, "Slipped"), metric(page, "New")) == ("0", "1", "3")
+    page.screenshot(path=artifacts / "since_last_meeting_link.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download XLSX").click()
+    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    assert book.sheetnames == ["Completed", "Slipped", "New", "All changes"]
+    slipped = list(book["Slipped"].iter_rows(values_only=True))
+    assert slipped[1][slipped[0].index("Action text")] == "Train every officer"
+    assert not any("update" in str(h).lower() for h in slipped[0])
 
 
 def test_an_uploaded_plan_is_previewed_and_committed(server, page, artifacts):
