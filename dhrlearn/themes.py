@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pandas as pd
 
-try:  # the standard regex parser, used only to speed tagging up; without it every theme is simply tried
+try:  # the standard regex parser, used only to speed tagging up; without it every rule is simply tried
     import re._constants as _sre
     import re._parser as _sre_parse
 except ImportError:  # pragma: no cover - other Python versions
@@ -29,14 +30,14 @@ KINDS = ("match", "exclude", "topic", "fallback")
 # Topic themes whose co-presence makes the case-level "toxic trio" (with domestic abuse, present in every DHR).
 TRIO_TOPICS = ("substance_misuse", "mental_health")
 TRIO_NAMED = "toxic_trio"
+TAG_CACHE_SIZE = 20_000  # distinct texts remembered by tag_text (plan versions of a case repeat most texts)
 
 
 class TaxonomyError(ValueError):
     """The themes file cannot be used; the message names the file and line."""
 
 
-@dataclass(frozen=True)
-class ThemeMatch:
+class ThemeMatch(NamedTuple):
     axis: str
     theme: str
     matched: list[str]
@@ -51,21 +52,23 @@ class Theme:
     exclude: re.Pattern | None = None
     from_topics: list[str] = field(default_factory=list)
     fallback: bool = False
-    # Lower-case strings (1-3 characters) that every match starts with; None = could start anywhere.
-    starts: tuple[frozenset, frozenset, frozenset] | None = None
+    match_patterns: list[str] = field(default_factory=list)
+    exclude_patterns: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Taxonomy:
     themes: dict[tuple[str, str], Theme]
-    start_index: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    themes_by_head: dict[str, tuple] = field(default_factory=dict)  # memo for _candidate_positions
 
     def __post_init__(self):
-        self.start_index = _start_index(self.themes)
-        # Finds the word starts where some theme may match (the longest such start is captured).
-        trie = _trie_pattern(sorted(self.start_index))
-        self.start_finder = re.compile(r"(?<!\w)(?=(" + trie + "))" if trie else r"(?!)")
+        self.scanner = _Scanner(self.themes)
+        self.order = {key: n for n, key in enumerate(self.themes)}  # file order, for output
+        # Home Office themes that hold whenever a topic theme does (Training <- training, ...).
+        self.followers: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for key, theme in self.themes.items():
+            for topic in theme.from_topics:
+                self.followers.setdefault(("topic", topic), []).append(key)
+        self.fallbacks = [key for key, theme in self.themes.items() if theme.fallback]
 
     def labels(self, axis: str | None = None) -> dict[str, str]:
         """Theme id -> label, in file order."""
@@ -139,21 +142,91 @@ def load_taxonomy(path: str | Path = THEMES_FILE) -> Taxonomy:
             exclude=_whole_words(entry["exclude"]) if entry["exclude"] else None,
             from_topics=entry["topic"],
             fallback=entry["fallback"],
-            starts=_match_starts(entry["match"]),
+            match_patterns=entry["match"],
+            exclude_patterns=entry["exclude"],
         )
     return Taxonomy(themes)
 
 
-# ---------------------------------------------------------------- prefilter
-# Running ~25 regular expressions over every text is the slow part of tagging. Each theme's patterns are
-# parsed once to list the few characters any match must start with; a text is tried against a theme only
-# when some word in it starts that way. Whatever the parser cannot bound makes the theme always tried.
 
-PREFIX_CHARS = 3
+# ---------------------------------------------------------------- the scanner
+# Trying ~25 theme expressions on every text is slow. Instead each rule (a theme's match or exclude
+# patterns) is parsed once to list the literal text (up to PREFIX_CHARS characters) any of its matches must
+# start with. One regex, built as a trie of all those starts, walks the word starts of the lower-cased text;
+# at each start only the rules that can begin there are tried. A rule the parser cannot bound is run over
+# the whole text. The answer equals running every rule everywhere (tag_text(use_prefilter=False)).
+
+PREFIX_CHARS = 8  # longer starts tell rules apart ("staff aw" vs "stalking"), so fewer are tried in vain
 _MAX_PREFIXES = 400
 
 
-def _match_starts(patterns: list[str]) -> tuple[frozenset, frozenset, frozenset] | None:
+@dataclass(frozen=True)
+class _Rule:
+    key: tuple[str, str]  # the theme
+    excludes: bool  # True: phrases whose words must not count for the theme
+    pattern: re.Pattern
+
+
+class _Scanner:
+    def __init__(self, themes: dict[tuple[str, str], Theme]):
+        self.rules: list[_Rule] = []
+        self.unbounded: list[int] = []  # rules tried over the whole text
+        self.exclude_of: dict[int, int] = {}  # a theme's match rule -> its exclude rule
+        self.index: dict[str, list[int]] = {}  # start text -> rules that may match from there
+        for key, theme in themes.items():
+            for excludes, pattern, sources in ((False, theme.match, theme.match_patterns),
+                                               (True, theme.exclude, theme.exclude_patterns)):
+                if pattern is None:
+                    continue
+                rule_id = len(self.rules)
+                self.rules.append(_Rule(key, excludes, pattern))
+                if excludes and theme.match is not None:
+                    self.exclude_of[rule_id - 1] = rule_id
+                starts = _match_starts(sources)
+                if starts is None:
+                    self.unbounded.append(rule_id)
+                for start in starts or ():
+                    self.index.setdefault(start, []).append(rule_id)
+        trie = _trie_pattern(sorted(self.index))
+        # The longest indexed start at each word start; every shorter indexed start there is a prefix of it.
+        self.finder = re.compile(r"(?<!\w)(?=(" + trie + "))" if trie else r"(?!)")
+        self._by_head: dict[str, tuple[int, ...]] = {}
+
+    def rules_for(self, head: str) -> tuple[int, ...]:
+        rules = self._by_head.get(head)
+        if rules is None:
+            found = {r for n in range(1, len(head) + 1) for r in self.index.get(head[:n], ())}
+            rules = self._by_head[head] = tuple(sorted(found))
+        return rules
+
+    def hits(self, text: str) -> dict[int, list[re.Match]] | None:
+        """Rule id -> its non-overlapping matches in text order; None when lower-casing moved offsets."""
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            return None
+        rules, by_head = self.rules, self._by_head
+        found: dict[int, list[re.Match]] = {}
+        ends: dict[int, int] = {}
+        for start in self.finder.finditer(lowered):
+            position = start.start()
+            head = start.group(1)
+            candidates = by_head.get(head) or self.rules_for(head)
+            for rule_id in candidates:
+                if ends.get(rule_id, -1) > position:
+                    continue  # inside this rule's previous match, as finditer would skip it
+                m = rules[rule_id].pattern.match(text, position)
+                if m:
+                    found.setdefault(rule_id, []).append(m)
+                    ends[rule_id] = m.end()
+        for rule_id in self.unbounded:
+            matches = list(rules[rule_id].pattern.finditer(text))
+            if matches:
+                found[rule_id] = matches
+        return found
+
+
+def _match_starts(patterns: list[str]) -> frozenset[str] | None:
+    """Every lower-case text (1..PREFIX_CHARS characters) a match of the patterns may start with; None = any."""
     if not patterns or _sre_parse is None:
         return None
     try:
@@ -167,11 +240,11 @@ def _match_starts(patterns: list[str]) -> tuple[frozenset, frozenset, frozenset]
         return None
     if "" in found:
         return None
-    return tuple(frozenset(t for t in found if len(t) == n) for n in range(1, PREFIX_CHARS + 1))
+    return frozenset(found)
 
 
 def _sequence_starts(items) -> set[tuple[str, bool]] | None:
-    """Possible starts of a match of `items`: (text, complete) where complete means the text can go on."""
+    """Possible starts of a match of `items`: (text, open) where open means the text can go on."""
     current = {("", True)}
     for op, av in items:
         if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
@@ -225,16 +298,6 @@ def _element_starts(op, av) -> set[tuple[str, bool]] | None:
     return None
 
 
-def _start_index(themes: dict[tuple[str, str], Theme]) -> dict[str, list[tuple[str, str]]]:
-    """Start string (1-3 lower-case characters) -> the themes that may match from there."""
-    index: dict[str, list[tuple[str, str]]] = {}
-    for key, theme in themes.items():
-        for length_group in theme.starts or ():
-            for start in length_group:
-                index.setdefault(start, []).append(key)
-    return index
-
-
 def _trie_pattern(words: list[str]) -> str:
     """One regex for many literal strings, common prefixes shared: the regex engine has no trie of its own,
     and a flat alternation of hundreds of strings is tried string by string at every word start."""
@@ -255,40 +318,29 @@ def _trie_pattern(words: list[str]) -> str:
     return f"(?:{body})?" if ends_here else body
 
 
-def _themes_from(head: str, index) -> tuple[tuple[str, str], ...]:
-    """Themes that may match text starting with `head` (up to 3 lower-case characters)."""
-    return tuple(dict.fromkeys(key for n in range(1, len(head) + 1) for key in index.get(head[:n], ())))
-
-
-def _candidate_positions(text: str, tax: "Taxonomy") -> dict[tuple[str, str], list[int]] | None:
-    """Theme -> the word starts in `text` where a match could begin; None when lower-casing moved offsets."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return None
-    by_head = tax.themes_by_head
-    candidates: dict[tuple[str, str], list[int]] = {}
-    for m in tax.start_finder.finditer(lowered):
-        head = m.group(1)
-        keys = by_head.get(head)
-        if keys is None:
-            keys = by_head[head] = _themes_from(head, tax.start_index)
-        for key in keys:
-            candidates.setdefault(key, []).append(m.start())
-    return candidates
-
-
 @lru_cache(maxsize=1)
 def taxonomy() -> Taxonomy:
     """The project's taxonomy, compiled once per process."""
     return load_taxonomy(THEMES_FILE)
 
 
+def reload_taxonomy() -> Taxonomy:
+    """Forget the compiled taxonomy and the tags remembered with it; read the file again."""
+    taxonomy.cache_clear()
+    _tag_default.cache_clear()
+    return taxonomy()
+
+
 # ---------------------------------------------------------------- tagging
 
 
 def _unique(words: list[str]) -> list[str]:
+    """Words with runs of white space made single, each once (ignoring case), in order."""
+    if len(words) == 1:
+        return [" ".join(words[0].split())]
     seen, out = set(), []
     for word in words:
+        word = " ".join(word.split())
         key = word.lower()
         if key not in seen:
             seen.add(key)
@@ -296,74 +348,81 @@ def _unique(words: list[str]) -> list[str]:
     return out
 
 
-def _matched_words(theme: Theme, text: str, positions: list[int] | None = None) -> list[str]:
-    """Words of `text` matching the theme, tried only at `positions` when given (the prefilter's)."""
-    if positions is None:
-        hits = [(m.start(), m.end(), m.group()) for m in theme.match.finditer(text)]
-    else:
-        hits, end = [], -1
-        for position in positions:  # ascending and distinct: built in text order, a theme once per head
-            m = theme.match.match(text, position) if position >= end else None
-            if m:
-                hits.append((m.start(), m.end(), m.group()))
-                end = m.end()
-    if hits and theme.exclude is not None:
-        blocked = [(m.start(), m.end()) for m in theme.exclude.finditer(text)]
-        hits = [h for h in hits if not any(s < h[1] and h[0] < e for s, e in blocked)]
-    if len(hits) == 1:
-        return [" ".join(hits[0][2].split())]
-    return _unique([" ".join(word.split()) for _, _, word in hits])
+def _without_excluded(matches: list[re.Match], excluded: list[re.Match]) -> list[re.Match]:
+    blocked = [m.span() for m in excluded]
+    return [m for m in matches if not any(s < m.end() and m.start() < e for s, e in blocked)]
+
+
+def _hits_everywhere(tax: Taxonomy, text: str) -> dict[int, list[re.Match]]:
+    """The scanner's answer the slow way: every rule over the whole text (the reference for the tests)."""
+    found = {}
+    for rule_id, rule in enumerate(tax.scanner.rules):
+        matches = list(rule.pattern.finditer(text))
+        if matches:
+            found[rule_id] = matches
+    return found
+
+
+def _tag(text: str, tax: Taxonomy, use_prefilter: bool) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(axis, theme, matched words) for each theme of `text`: topic axis first, then Home Office."""
+    hits = tax.scanner.hits(text) if use_prefilter else None
+    if hits is None:
+        hits = _hits_everywhere(tax, text)
+    if not hits:
+        return ()
+    rules, exclude_of = tax.scanner.rules, tax.scanner.exclude_of
+    words: dict[tuple[str, str], list[str]] = {}
+    for rule_id, found in hits.items():
+        if rules[rule_id].excludes:
+            continue
+        excluded = hits.get(exclude_of.get(rule_id))
+        if excluded:
+            found = _without_excluded(found, excluded)
+        if found:
+            words[rules[rule_id].key] = _unique([m.group() for m in found])
+    topics = sorted((key for key in words if key[0] == "topic"), key=tax.order.__getitem__)
+    others = {key for key in words if key[0] != "topic"}
+    for key in topics:
+        others.update(tax.followers.get(key, ()))
+    result = [(axis, theme, tuple(words[(axis, theme)])) for axis, theme in topics]
+    for key in sorted(others, key=tax.order.__getitem__):
+        theme_words = words.get(key, []) + [w for t in tax.themes[key].from_topics for w in words.get(("topic", t), ())]
+        result.append((key[0], key[1], tuple(_unique(theme_words))))
+    if topics:
+        # An axis's fallback theme ("Other") holds texts that show some topic but no other theme of that axis.
+        axes_found = {"topic"} | {axis for axis, _ in others}
+        missing = [key for key in tax.fallbacks if key[0] not in axes_found]
+        if missing:
+            fallback_words = tuple(_unique([w for key in topics for w in words[key]]))
+            result += [(axis, theme, fallback_words) for axis, theme in missing]
+    return tuple(result)
+
+
+@lru_cache(maxsize=TAG_CACHE_SIZE)
+def _tag_default(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    return _tag(text, taxonomy(), True)
 
 
 def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool = True) -> list[ThemeMatch]:
     """Themes shown by `text`, each with the words that matched (topic axis first, then Home Office).
 
-    `use_prefilter=False` tries every theme everywhere: slower, same answer (the tests compare the two).
+    Answers for the project's taxonomy are remembered by text. `use_prefilter=False` tries every rule
+    everywhere: slower, same answer (the tests compare the two).
     """
-    if not text or not text.strip():
+    if not text or text.isspace():
         return []
-    tax = tax or taxonomy()
-    found: dict[tuple[str, str], list[str]] = {}
-    candidates = _candidate_positions(text, tax) if use_prefilter else None
-
-    def words_for(key: tuple[str, str], theme: Theme) -> list[str]:
-        if theme.match is None:
-            return []
-        if candidates is None or theme.starts is None:
-            return _matched_words(theme, text)
-        positions = candidates.get(key)
-        return _matched_words(theme, text, positions) if positions else []
-
-    for key, theme in tax.themes.items():
-        if key[0] == "topic":
-            words = words_for(key, theme)
-            if words:
-                found[key] = words
-    for key, theme in tax.themes.items():
-        if key[0] == "topic":
-            continue
-        words = words_for(key, theme)
-        for topic in theme.from_topics:
-            words += found.get(("topic", topic), [])
-        if words:
-            found[key] = _unique(words)
-    _add_fallbacks(tax, found)
-    return [ThemeMatch(axis, theme, words) for (axis, theme), words in found.items()]
-
-
-def _add_fallbacks(tax: Taxonomy, found: dict[tuple[str, str], list[str]]) -> None:
-    """An axis's fallback theme ("Other") holds texts that show some topic but no other theme of that axis."""
-    topic_words = _unique([w for (axis, _), words in found.items() if axis == "topic" for w in words])
-    if not topic_words:
-        return
-    for key, theme in tax.themes.items():
-        if theme.fallback and not any(axis == key[0] for axis, _ in found):
-            found[key] = topic_words
+    if tax is None and use_prefilter:
+        found = _tag_default(text)
+    else:
+        found = _tag(text, tax or taxonomy(), use_prefilter)
+    return [ThemeMatch(axis, theme, list(words)) for axis, theme, words in found]
 
 
 def topic_themes(text: str | None) -> set[str]:
     """Just the topic theme ids of `text`."""
-    return {m.theme for m in tag_text(text) if m.axis == "topic"}
+    if not text or text.isspace():
+        return set()
+    return {theme for axis, theme, _ in _tag_default(text) if axis == "topic"}
 
 
 # ---------------------------------------------------------------- storing
@@ -393,20 +452,23 @@ def _source_texts(con: duckdb.DuckDBPyConnection, plan_version_id: int | None) -
 
 
 def _tag_rows(texts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Theme-match rows and uptake-evidence rows for the texts (one DataFrame each)."""
+    """Theme-match rows and uptake-evidence rows for the texts (one DataFrame each).
+
+    Each distinct text is tagged once: plans repeat texts ("Complete", standard actions, whole plans
+    re-imported as a later version).
+    """
     from dhrlearn.uptake import find_uptake
 
-    tax = taxonomy()
+    tags = {text: tag_text(text) for text in texts["text"].unique()}
+    updates = texts.loc[texts["field"] == "update", "text"].unique()
+    evidence = {text: find_uptake(text) for text in updates}
     themes, uptake = [], []
-    cache: dict[str, list[ThemeMatch]] = {}  # plans repeat texts ("Complete", standard actions)
     for case_id, pv, rec, act, fld, text in texts.itertuples(index=False, name=None):
-        if text not in cache:
-            cache[text] = tag_text(text, tax)
         act = None if pd.isna(act) else int(act)
-        for m in cache[text]:
+        for m in tags[text]:
             themes.append((case_id, pv, rec, act, m.axis, m.theme, fld, "; ".join(m.matched)))
         if fld == "update":
-            for ev in find_uptake(text):
+            for ev in evidence[text]:
                 uptake.append((case_id, pv, rec, act, ev.polarity, ev.phrase, ev.snippet))
     return (
         pd.DataFrame(themes, columns=THEME_COLUMNS).astype({"action_id": "Int64"}),
@@ -487,8 +549,7 @@ def run_cli(args) -> int:
     from dhrlearn.store.db import connect
 
     try:
-        taxonomy.cache_clear()
-        taxonomy()
+        reload_taxonomy()
     except TaxonomyError as exc:
         print(f"error: {exc}")
         return 2
