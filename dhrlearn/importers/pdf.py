@@ -46,7 +46,14 @@ def open_pdf(data: bytes, name: str):
 
 # ---------------------------------------------------------------- reading a page's objects quickly
 
-_PLAIN = (type(None), bool, int, float, str)
+_PLAIN = {type(None), bool, int, float, str}
+_PLAIN_OR_TUPLE = _PLAIN | {tuple}
+
+
+def _all_plain(values) -> bool:
+    """No PDF reference (or other object) to resolve among these values or in their tuples."""
+    return _PLAIN_OR_TUPLE.issuperset(map(type, values)) and all(
+        _PLAIN.issuperset(map(type, v)) for v in values if type(v) is tuple)
 
 
 @lru_cache(maxsize=64)
@@ -56,58 +63,46 @@ def _colour_space(name):
     return resolve_and_decode(name)
 
 
-def _char_object(page, char, mediabox_x0: float, mediabox_top: float) -> dict:
-    """The dict pdfplumber's Page.process_object makes for one character, made directly.
-
-    pdfplumber passes every attribute of every object through a generic resolver for PDF
-    references; a character's attributes are plain numbers and strings, and on a dense page
-    (2,000+ characters) that resolver was most of the reading time. Anything not plain
-    still goes through it, so the dict is the same (a test compares them)."""
-    from pdfplumber.page import ALL_ATTRS
-    from pdfplumber.utils.pdfinternals import resolve_all
-
-    attr = {}
-    for key, value in char.__dict__.items():
-        if key in ALL_ATTRS:
-            plain = type(value) in _PLAIN or (type(value) is tuple and all(type(v) in _PLAIN for v in value))
-            attr[key] = value if plain else resolve_all(value)
-    if isinstance(attr.get("fontname"), bytes):
-        return page.process_object(char)  # rare byte-encoded font names: the library's own repair
-    attr["object_type"] = "char"
-    attr["page_number"] = page.page_number
-    if hasattr(char, "ncs"):
-        attr["ncs"] = _colour_space(char.ncs.name)
-    attr["text"] = char.get_text()
-    state = char.graphicstate
-    attr["stroking_color"] = state.scolor if isinstance(state.scolor, tuple) else (state.scolor,)
-    attr["non_stroking_color"] = state.ncolor if isinstance(state.ncolor, tuple) else (state.ncolor,)
-    attr["top"] = (page.height - attr["y1"]) + mediabox_top
-    attr["bottom"] = (page.height - attr["y0"]) + mediabox_top
-    attr["doctop"] = page.initial_doctop + attr["top"]
-    if mediabox_x0 != 0:
-        attr["x0"] += mediabox_x0
-        attr["x1"] += mediabox_x0
-    return attr
-
-
 def page_objects(page) -> dict[str, list[dict]]:
-    """The page's chars, rects, lines... as pdfplumber's Page.parse_objects gives them, but
-    with characters converted by _char_object; other objects go through the library."""
+    """The page's chars, rects, lines... exactly as pdfplumber's Page.parse_objects gives them
+    (a test compares them), with each character's dict made directly.
+
+    pdfplumber passes every attribute of every object through a generic resolver of PDF
+    references; a character's attributes are plain numbers and strings, and on a dense page
+    (2,000+ characters) that resolver took most of the reading time. A character with
+    anything else, and every other object, still goes through the library."""
     from pdfminer.layout import LTChar, LTContainer
+    from pdfplumber.page import ALL_ATTRS
 
     if page.pdf.laparams is not None or page.pdf.unicode_norm is not None:
         return page.parse_objects()
     mediabox_x0, mediabox_top = page.mediabox[:2]
+    height, doctop, number = page.height, page.initial_doctop, page.page_number
     objects: dict[str, list[dict]] = {}
+
+    def char_object(char) -> dict:
+        attr = {k: v for k, v in char.__dict__.items() if k in ALL_ATTRS}
+        if not _all_plain(attr.values()) or not hasattr(char, "ncs"):
+            return page.process_object(char)
+        state = char.graphicstate
+        top = (height - attr["y1"]) + mediabox_top
+        attr.update(
+            object_type="char", page_number=number, ncs=_colour_space(char.ncs.name), text=char.get_text(),
+            stroking_color=state.scolor if isinstance(state.scolor, tuple) else (state.scolor,),
+            non_stroking_color=state.ncolor if isinstance(state.ncolor, tuple) else (state.ncolor,),
+            top=top, bottom=(height - attr["y0"]) + mediabox_top, doctop=doctop + top,
+        )
+        if mediabox_x0 != 0:
+            attr["x0"] += mediabox_x0
+            attr["x1"] += mediabox_x0
+        return attr
 
     def walk(items):
         for obj in items:
             if isinstance(obj, LTContainer):
                 walk(obj._objs)  # without layout analysis a container (a figure) is only its contents
-            elif type(obj) is LTChar:
-                objects.setdefault("char", []).append(_char_object(page, obj, mediabox_x0, mediabox_top))
             else:
-                made = page.process_object(obj)
+                made = char_object(obj) if type(obj) is LTChar else page.process_object(obj)
                 if made["object_type"] != "anno":
                     objects.setdefault(made["object_type"], []).append(made)
 
