@@ -251,8 +251,25 @@ def time_queries(con, runs: int) -> dict:
 
 
 def discover_pages() -> list[str]:
-    text = (ROOT / "app.py").read_text()
-    return re.findall(r"st\.Page\(\s*\"(pages/[\w/]+\.py)\"", text)
+    """The pages app.py navigates to: st.Page("pages/...") in app.py or the local modules it imports."""
+    found: list[str] = []
+    for path in [ROOT / "app.py", *_local_imports(ROOT / "app.py")]:
+        for page in re.findall(r"st\.Page\(\s*[\"'](pages/[\w/]+\.py)[\"']", path.read_text()):
+            if page not in found:
+                found.append(page)
+    return found
+
+
+def _local_imports(path: Path) -> list[Path]:
+    """Project files imported by `path`: `from ui import frame` -> ui/frame.py."""
+    out = []
+    for package, names in re.findall(r"^from\s+([\w.]+)\s+import\s+([\w, ]+)", path.read_text(), re.M):
+        base = ROOT / package.replace(".", "/")
+        for name in (n.strip() for n in names.split(",")):
+            for candidate in (base / f"{name}.py", base.with_suffix(".py")):
+                if candidate.exists() and candidate not in out:
+                    out.append(candidate)
+    return out
 
 
 def time_pages(db_path: Path) -> dict:
