@@ -14,6 +14,7 @@ if prevalence.empty:
     ui.empty("No themes were found in the plans chosen. Widen the filters in the sidebar.")
     st.stop()
 label = charts.theme_label
+RECURRING_SHOWN = 200
 
 prevalence_tab, trio_tab, uptake_tab, recurring_tab, evidence_tab, national_tab = st.tabs(
     ["Prevalence", "Toxic trio", "Training uptake", "Recurring recommendations", "Evidence", "National context"])
@@ -75,14 +76,31 @@ with recurring_tab:
     st.markdown("Groups of near-identical recommendations made in two or more cases: learning made again.")
     if groups.empty:
         st.info("No near-identical recommendations across cases for these filters.")
-    for group in groups.itertuples():
-        years = f"{group.first_year}-{group.last_year}" if group.first_year != group.last_year else f"{group.first_year}"
-        with st.expander(f"{group.cases} cases ({years}), {group.pct_recommendations_complete:.0f}% complete: "
-                         f"{group.representative_text[:140]}"):
-            members = data.query("recurring_members", selected, group_id=int(group.group_id))
-            keep = [c for c in ("reference", "partnership", "year", "recommendation_number", "text", "similarity",
-                                "actions", "actions_complete", "complete", "src_file") if c in members]
-            st.dataframe(members[keep], hide_index=True)
+    else:
+        years = groups["first_year"].astype("Int64").astype(str).where(
+            groups["first_year"] == groups["last_year"],
+            groups["first_year"].astype("Int64").astype(str) + "-" + groups["last_year"].astype("Int64").astype(str))
+        shown = groups.head(RECURRING_SHOWN)
+        st.dataframe(pd.DataFrame({
+            "Cases": shown["cases"], "Years": years.head(RECURRING_SHOWN),
+            "Recommendations": shown["recommendations"],
+            "% complete": shown["pct_recommendations_complete"],
+            "Recommendation (most typical wording)": shown["representative_text"],
+        }), hide_index=True, column_config={
+            "% complete": st.column_config.NumberColumn(format="%.0f%%"),
+            "Recommendation (most typical wording)": st.column_config.TextColumn(width="large")})
+        if len(groups) > RECURRING_SHOWN:
+            st.caption(f"The {RECURRING_SHOWN} groups spread over most cases, of {len(groups):,}; "
+                       "narrow the filters to see others.")
+        # One group's members at a time: a query per group for hundreds of groups would slow the page.
+        labels = dict(zip(shown["group_id"], shown["cases"].astype(str) + " cases: "
+                          + shown["representative_text"].str.slice(0, 110)))
+        group_id = st.selectbox("See the recommendations in a group", list(labels), format_func=labels.get,
+                                key="recurring_group")
+        members = data.query("recurring_members", selected, group_id=int(group_id))
+        keep = [c for c in ("reference", "partnership", "year", "recommendation_number", "text", "similarity",
+                            "actions", "actions_complete", "complete", "src_file") if c in members]
+        st.dataframe(members[keep], hide_index=True)
 
 with evidence_tab:
     st.markdown("Choose a theme and a case to see the text that matched, with the matching words marked. "

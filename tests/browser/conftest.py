@@ -46,9 +46,7 @@ def _wait_healthy(url: str, server: subprocess.Popen, timeout: float = 60) -> No
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
+def server(tmp_path_factory, browser):
     import app_fixture
 
     database = tmp_path_factory.mktemp("browser") / "dashboard.duckdb"
@@ -63,6 +61,7 @@ def server(tmp_path_factory):
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, process)
+        _warm_up(browser, url)
         yield url
     finally:
         process.terminate()
@@ -72,8 +71,22 @@ def server(tmp_path_factory):
             process.kill()
 
 
+def _warm_up(browser, url: str) -> None:
+    """Open the first page once before any test: the server's first run imports pandas, plotly
+    and the queries, which on a loaded machine can take longer than a test's own waits allow."""
+    context = browser.new_context()
+    try:
+        tab = context.new_page()
+        tab.goto(f"{url}/?as_of=2023-06-30")
+        wait_until_drawn(tab, timeout_ms=180000)
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="session")
 def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (scripts/setup.sh installs it)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -90,20 +103,28 @@ def page(browser):
     context.close()
 
 
-DRAWN = """() => !document.querySelector('[data-testid="stStatusWidget"]')
-               && !document.querySelector('[data-testid="stSkeleton"]')
-               && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                      .filter(e => e.offsetParent !== null)  // charts in hidden tabs draw when shown
-                      .every(e => e.querySelector('.main-svg'))"""
+# Streamlit marks its root element with the script's state: "initial" until the first run
+# starts, "running" during a run, "notRunning" after. Waiting on that (not on the absence of the
+# running indicator, which is also absent before the first run has begun) is what makes a page
+# "drawn"; charts then need their SVG, except those in hidden tabs, which draw when shown.
+DRAWN = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app !== null
+        && app.dataset.testScriptState === 'notRunning'
+        && app.dataset.testConnectionState === 'CONNECTED'
+        && !document.querySelector('[data-testid="stSkeleton"]')
+        && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+               .filter(e => e.offsetParent !== null)
+               .every(e => e.querySelector('.main-svg'));
+}"""
 
 
-def wait_until_drawn(tab, timeout_ms: int = 30000) -> None:
-    """The script has finished and every chart is drawn: no running indicator and no placeholders,
-    twice in a row half a second apart (a page can rerun right after a first run ends)."""
-    tab.wait_for_selector('[data-testid="stAppViewContainer"]', timeout=timeout_ms)
-    for _ in range(2):
-        tab.wait_for_timeout(500)
-        tab.wait_for_function(DRAWN, timeout=timeout_ms)
+def wait_until_drawn(tab, timeout_ms: int = 60000) -> None:
+    """The script has run to the end and every visible chart is drawn, twice in a row a quarter
+    of a second apart (a bound widget can ask for one more run right after the first)."""
+    tab.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
+    tab.wait_for_timeout(250)
+    tab.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)
 
 
 @pytest.fixture(scope="session")
