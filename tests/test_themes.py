@@ -47,6 +47,11 @@ def test_taxonomy_has_both_axes_with_labels():
     ("Refresh the dual diagnosis protocol", "mental_health", ["dual diagnosis"]),
     ("toxic trio included in the course", "toxic_trio", ["toxic trio"]),
     ("LGBT+ victims' services mapped", "equality_diversity", ["LGBT+"]),
+    ("OASys review triggered by a change in circumstances", "risk_assessment", ["OASys"]),
+    ("Read codes for DA added to the practice's clinical system", "record_keeping", ["Read codes", "clinical system"]),
+    ("ISA drafted and out for comment with partners", "information_sharing", ["ISA"]),
+    ("Officers attended the address eleven times in two years", "risk_assessment", ["eleven times in"]),
+    ("Action plan monitored by the CSP 3 monthly", "dhr_governance", ["Action plan", "monitored by the CSP"]),
 ])
 def test_abbreviations_misspellings_and_implied_themes(text, theme, words):
     assert matches(text)[("topic", theme)] == words
@@ -62,6 +67,10 @@ def test_abbreviations_misspellings_and_implied_themes(text, theme, words):
     ("Any concerns will be escalated to the Joint Strategic Group.", "risk_assessment"),
     ("We will drive improvement across the partnership.", "perpetrator_management"),
     ("Faith leaders engaged through the campaign.", "engagement"),
+    ("Police record checks were not completed.", "record_keeping"),
+    ("Risk assessment tool embedded in the electronic record; uptake monitored monthly.", "dhr_governance"),
+    ("The guidance should reflect the risks posed by adult children to their parents.", "children_families"),
+    ("The risk checklist used by the IDVA service.", "policy_procedure"),
 ])
 def test_generic_words_do_not_make_a_theme(text, theme):
     assert theme not in topic_themes(text)
