@@ -157,14 +157,15 @@ def load_taxonomy(path: str | Path = THEMES_FILE) -> Taxonomy:
 # the whole text. The answer equals running every rule everywhere (tag_text(use_prefilter=False)).
 
 PREFIX_CHARS = 8  # longer starts tell rules apart ("staff aw" vs "stalking"), so fewer are tried in vain
-_MAX_PREFIXES = 400
+_MAX_PREFIXES = 2000
 
 
 @dataclass(frozen=True)
 class _Rule:
     key: tuple[str, str]  # the theme
     excludes: bool  # True: phrases whose words must not count for the theme
-    pattern: re.Pattern
+    pattern: re.Pattern  # all the rule's patterns, for the whole-text scan
+    alternatives: list[str]  # its top-level alternatives, in order
 
 
 class _Scanner:
@@ -172,57 +173,102 @@ class _Scanner:
         self.rules: list[_Rule] = []
         self.unbounded: list[int] = []  # rules tried over the whole text
         self.exclude_of: dict[int, int] = {}  # a theme's match rule -> its exclude rule
-        self.index: dict[str, list[int]] = {}  # start text -> rules that may match from there
+        # start text -> (rule, alternative) pairs that may match from there
+        self.index: dict[str, list[tuple[int, int]]] = {}
         for key, theme in themes.items():
             for excludes, pattern, sources in ((False, theme.match, theme.match_patterns),
                                                (True, theme.exclude, theme.exclude_patterns)):
                 if pattern is None:
                     continue
                 rule_id = len(self.rules)
-                self.rules.append(_Rule(key, excludes, pattern))
+                alternatives = [alt for source in sources for alt in _top_level_alternatives(source)]
+                self.rules.append(_Rule(key, excludes, pattern, alternatives))
                 if excludes and theme.match is not None:
                     self.exclude_of[rule_id - 1] = rule_id
-                starts = _match_starts(sources)
-                if starts is None:
+                starts = [_match_starts([alt]) for alt in alternatives]
+                if None in starts:
                     self.unbounded.append(rule_id)
-                for start in starts or ():
-                    self.index.setdefault(start, []).append(rule_id)
+                    continue
+                for alt_id, alt_starts in enumerate(starts):
+                    for start in alt_starts:
+                        self.index.setdefault(start, []).append((rule_id, alt_id))
         trie = _trie_pattern(sorted(self.index))
         # The longest indexed start at each word start; every shorter indexed start there is a prefix of it.
         self.finder = re.compile(r"(?<!\w)(?=(" + trie + "))" if trie else r"(?!)")
-        self._by_head: dict[str, tuple[int, ...]] = {}
+        self._by_head: dict[str, tuple[tuple[int, re.Pattern], ...]] = {}
+        self._compiled: dict[str, re.Pattern] = {}
 
-    def rules_for(self, head: str) -> tuple[int, ...]:
-        rules = self._by_head.get(head)
-        if rules is None:
-            found = {r for n in range(1, len(head) + 1) for r in self.index.get(head[:n], ())}
-            rules = self._by_head[head] = tuple(sorted(found))
-        return rules
+    def rules_for(self, head: str) -> tuple[tuple[int, re.Pattern], ...]:
+        """(rule, expression) to try where a word starts with `head`: each rule's alternatives that can
+        begin there, in the rule's order, so the first that matches is the one the whole rule would pick."""
+        plan = self._by_head.get(head)
+        if plan is None:
+            wanted: dict[int, set[int]] = {}
+            for n in range(1, len(head) + 1):
+                for rule_id, alt_id in self.index.get(head[:n], ()):
+                    wanted.setdefault(rule_id, set()).add(alt_id)
+            plan = self._by_head[head] = tuple(
+                (rule_id, self._compile([self.rules[rule_id].alternatives[a] for a in sorted(alt_ids)]))
+                for rule_id, alt_ids in sorted(wanted.items()))
+        return plan
+
+    def _compile(self, alternatives: list[str]) -> re.Pattern:
+        source = "|".join(f"(?:{alt})" for alt in alternatives)
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = self._compiled[source] = _whole_words([source])
+        return compiled
 
     def hits(self, text: str) -> dict[int, list[re.Match]] | None:
         """Rule id -> its non-overlapping matches in text order; None when lower-casing moved offsets."""
         lowered = text.lower()
         if len(lowered) != len(text):
             return None
-        rules, by_head = self.rules, self._by_head
+        by_head = self._by_head
         found: dict[int, list[re.Match]] = {}
         ends: dict[int, int] = {}
         for start in self.finder.finditer(lowered):
             position = start.start()
             head = start.group(1)
-            candidates = by_head.get(head) or self.rules_for(head)
-            for rule_id in candidates:
+            plan = by_head.get(head) or self.rules_for(head)
+            for rule_id, pattern in plan:
                 if ends.get(rule_id, -1) > position:
                     continue  # inside this rule's previous match, as finditer would skip it
-                m = rules[rule_id].pattern.match(text, position)
+                m = pattern.match(text, position)
                 if m:
                     found.setdefault(rule_id, []).append(m)
                     ends[rule_id] = m.end()
         for rule_id in self.unbounded:
-            matches = list(rules[rule_id].pattern.finditer(text))
+            matches = list(self.rules[rule_id].pattern.finditer(text))
             if matches:
                 found[rule_id] = matches
         return found
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """`pattern` split at the | that stand outside any group or character class."""
+    parts, depth, in_class, current = [], 0, False, 0
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            if char == "]" and pattern[i - 1] != "[" and pattern[i - 2:i] != "[^":
+                in_class = False
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[current:i])
+            current = i + 1
+        i += 1
+    parts.append(pattern[current:])
+    return parts
 
 
 def _match_starts(patterns: list[str]) -> frozenset[str] | None:
