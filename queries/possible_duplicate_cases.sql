@@ -1,6 +1,7 @@
 -- Pairs of stored cases that may be the same review entered twice: same partnership and the same reference once punctuation and "case"/"DHR"/"no" are ignored, or identical recommendation texts.
 -- params: (none)
--- Compares each case's latest plan version. reason says which rule matched.
+-- Compares each case's latest plan version (at least two recommendations; a text set shared by
+-- more than five cases is treated as a template). reason says which rule matched.
 WITH keys AS (
     SELECT case_id, reference, partnership, year,
            regexp_replace(regexp_replace(lower(reference), '\b(case|dhr|dardr|review|no|number|ref)\b', '', 'g'),
@@ -25,9 +26,15 @@ same_reference AS (
     FROM keys a JOIN keys b ON a.partnership = b.partnership AND a.ref_key = b.ref_key AND a.case_id < b.case_id
     WHERE a.ref_key <> ''
 ),
+-- A plan shared by more than five cases is template text, not one review entered twice.
+shared_plans AS (
+    SELECT * FROM plan_keys
+    WHERE recommendations >= 2
+    QUALIFY count(*) OVER (PARTITION BY plan_key) BETWEEN 2 AND 5
+),
 same_plan AS (
     SELECT a.case_id AS case_id_a, b.case_id AS case_id_b, 'identical recommendation texts' AS reason
-    FROM plan_keys a JOIN plan_keys b ON a.plan_key = b.plan_key AND a.case_id < b.case_id
+    FROM shared_plans a JOIN shared_plans b ON a.plan_key = b.plan_key AND a.case_id < b.case_id
 ),
 pairs AS (
     SELECT case_id_a, case_id_b, string_agg(reason, '; ' ORDER BY reason) AS reason

@@ -4,28 +4,36 @@
 -- actions by case + recommendation sort_key + action seq (see action_changes in migration 003).
 -- Slipped: not complete or closed at $date_to and became off_track, or its target date passed
 -- in between ($date_from <= target < $date_to), or its target moved later. Unchanged actions are left out.
-WITH before_plans AS (
-    SELECT list(plan_version_id) AS ids FROM plan_in_force($date_from)
-),
-after_plans AS (
-    SELECT list(plan_version_id) AS ids FROM plan_in_force($date_to)
-),
-changes AS (
-    SELECT ch.*
-    FROM before_plans b, after_plans n, action_changes(coalesce(b.ids, []), coalesce(n.ids, []), $date_from, $date_to) ch
-    WHERE ch.change IS NOT NULL
+WITH changes AS (
+    SELECT *
+    FROM action_changes((SELECT coalesce(list(plan_version_id), []) FROM plan_in_force($date_from)),
+                        (SELECT coalesce(list(plan_version_id), []) FROM plan_in_force($date_to)),
+                        $date_from, $date_to)
+    WHERE change IS NOT NULL
 ),
 selected AS (
     SELECT ch.*, c.reference, c.partnership, c.year
     FROM changes ch
     JOIN dhr_case c ON c.case_id = ch.case_id
+    JOIN action a ON a.action_id = ch.action_id
     WHERE case_matches(c.partnership, c.year, $partnerships, $year_from, $year_to)
-      AND (len($agencies) = 0 OR ch.action_id IN (
-            SELECT action_id FROM action_agency WHERE list_contains($agencies, agency)))
-      AND (len($agency_types) = 0 OR ch.action_id IN (
-            SELECT action_id FROM action_agency WHERE list_contains($agency_types, agency_type)))
-      AND (len($themes) = 0 OR ch.action_id IN (
-            SELECT action_id FROM action_theme WHERE axis = 'topic' AND list_contains($themes, theme)))
+      AND (len($agencies) = 0
+           OR ch.action_id IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND list_contains($agencies, agency))
+           OR (ch.action_id NOT IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND action_id IS NOT NULL)
+               AND a.recommendation_id IN (SELECT recommendation_id FROM agency_link
+                                           WHERE role = 'owner' AND action_id IS NULL AND list_contains($agencies, agency))))
+      AND (len($agency_types) = 0
+           OR ch.action_id IN (SELECT action_id FROM agency_link WHERE role = 'lead'
+                               AND list_contains($agency_types, coalesce(agency_type, 'Unknown')))
+           OR (ch.action_id NOT IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND action_id IS NOT NULL)
+               AND a.recommendation_id IN (SELECT recommendation_id FROM agency_link
+                                           WHERE role = 'owner' AND action_id IS NULL
+                                             AND list_contains($agency_types, coalesce(agency_type, 'Unknown')))))
+      AND (len($themes) = 0
+           OR a.recommendation_id IN (SELECT recommendation_id FROM theme_match
+                                      WHERE action_id IS NULL AND axis = 'topic' AND list_contains($themes, theme))
+           OR ch.action_id IN (SELECT action_id FROM theme_match
+                               WHERE action_id IS NOT NULL AND axis = 'topic' AND list_contains($themes, theme)))
 ),
 final AS (
     SELECT s.change, s.slip_reasons,

@@ -3,28 +3,36 @@
 -- $from_version / $to_version are plan_version_id values (usually of the same case; see case_versions).
 -- Actions are matched by case + recommendation sort_key + action seq; the versions' dates (as-of
 -- date, else import date) stand for the two moments, as in progress_between.
-WITH dates AS (
-    SELECT max(CASE WHEN plan_version_id = $from_version THEN coalesce(as_of_date, CAST(imported_at AS DATE)) END) AS date_from,
-           max(CASE WHEN plan_version_id = $to_version THEN coalesce(as_of_date, CAST(imported_at AS DATE)) END) AS date_to
-    FROM plan_version
-    WHERE plan_version_id IN ($from_version, $to_version)
-),
-changes AS (
-    SELECT ch.*
-    FROM dates d, action_changes([$from_version], [$to_version], d.date_from, d.date_to) ch
-    WHERE ch.change IS NOT NULL
+WITH changes AS (
+    SELECT *
+    FROM action_changes([$from_version], [$to_version],
+                        (SELECT coalesce(as_of_date, CAST(imported_at AS DATE)) FROM plan_version WHERE plan_version_id = $from_version),
+                        (SELECT coalesce(as_of_date, CAST(imported_at AS DATE)) FROM plan_version WHERE plan_version_id = $to_version))
+    WHERE change IS NOT NULL
 ),
 selected AS (
     SELECT ch.*, c.reference, c.partnership, c.year
     FROM changes ch
     JOIN dhr_case c ON c.case_id = ch.case_id
+    JOIN action a ON a.action_id = ch.action_id
     WHERE case_matches(c.partnership, c.year, $partnerships, $year_from, $year_to)
-      AND (len($agencies) = 0 OR ch.action_id IN (
-            SELECT action_id FROM action_agency WHERE list_contains($agencies, agency)))
-      AND (len($agency_types) = 0 OR ch.action_id IN (
-            SELECT action_id FROM action_agency WHERE list_contains($agency_types, agency_type)))
-      AND (len($themes) = 0 OR ch.action_id IN (
-            SELECT action_id FROM action_theme WHERE axis = 'topic' AND list_contains($themes, theme)))
+      AND (len($agencies) = 0
+           OR ch.action_id IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND list_contains($agencies, agency))
+           OR (ch.action_id NOT IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND action_id IS NOT NULL)
+               AND a.recommendation_id IN (SELECT recommendation_id FROM agency_link
+                                           WHERE role = 'owner' AND action_id IS NULL AND list_contains($agencies, agency))))
+      AND (len($agency_types) = 0
+           OR ch.action_id IN (SELECT action_id FROM agency_link WHERE role = 'lead'
+                               AND list_contains($agency_types, coalesce(agency_type, 'Unknown')))
+           OR (ch.action_id NOT IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND action_id IS NOT NULL)
+               AND a.recommendation_id IN (SELECT recommendation_id FROM agency_link
+                                           WHERE role = 'owner' AND action_id IS NULL
+                                             AND list_contains($agency_types, coalesce(agency_type, 'Unknown')))))
+      AND (len($themes) = 0
+           OR a.recommendation_id IN (SELECT recommendation_id FROM theme_match
+                                      WHERE action_id IS NULL AND axis = 'topic' AND list_contains($themes, theme))
+           OR ch.action_id IN (SELECT action_id FROM theme_match
+                               WHERE action_id IS NOT NULL AND axis = 'topic' AND list_contains($themes, theme)))
 ),
 final AS (
     SELECT s.change, s.slip_reasons,
