@@ -1,8 +1,10 @@
 """Precision and recall of the tagger per topic theme on the hand-labelled set (labels written before the rules).
 
-The 'holdout' split was never used to change a rule: it measures how the rules do on phrasing they have not
-seen, and is held to a looser floor (keyword rules stay precise but miss paraphrase). Every figure is printed
-by bench/bench_tagging.py.
+Every split but 'holdout' has been used to tune the rules and is held to the target per theme. The 'holdout'
+split (84 texts) was written, labelled and committed before the tagger was run on it and is never used to
+change a rule: it measures phrasing the rules have not seen, and is held to floors just under its measured
+figures (precision 0.92, recall 0.61) so that a change losing precision or recall on it fails. Every figure is
+printed by bench/bench_tagging.py.
 """
 import csv
 from collections import Counter
@@ -57,8 +59,9 @@ def test_precision_and_recall_per_topic_theme():
 
 
 def test_unseen_phrasing_keeps_precision_and_most_recall():
-    tp, fp, fn = counts([r for r in labelled() if r["split"] == "holdout"])
+    held_out = [r for r in labelled() if r["split"] == "holdout"]
+    tp, fp, fn = counts(held_out)
     found, wrong, missed = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    assert found + missed >= 50
+    assert len(held_out) >= 40 and found + missed >= 150
     assert found / (found + wrong) >= 0.9
-    assert found / (found + missed) >= 0.6
+    assert found / (found + missed) >= 0.58
