@@ -16,14 +16,16 @@ agencies AS (
            string_agg(CASE WHEN g.agency_known THEN g.agency_label ELSE g.agency_label || ' (unknown)' END,
                       '; ' ORDER BY g.agency_label) AS agencies,
            bool_or(NOT g.agency_known) AS has_unknown_agency
-    FROM action_agency g JOIN acts a ON a.action_id = g.action_id
+    FROM plan_action_agencies((SELECT list(plan_version_id) FROM plan)) g
     GROUP BY g.action_id
 ),
 themes AS (
-    SELECT t.action_id, list_sort(list_distinct(list(t.theme))) AS themes
-    FROM action_theme t JOIN acts a ON a.action_id = t.action_id
+    SELECT a.action_id, list_sort(list_distinct(list(t.theme))) AS themes
+    FROM acts a
+    JOIN theme_match t ON t.recommendation_id = a.recommendation_id
+                      AND (t.action_id IS NULL OR t.action_id = a.action_id)
     WHERE t.axis = 'topic'
-    GROUP BY t.action_id
+    GROUP BY a.action_id
 ),
 final AS (
     SELECT r.plan_version_id, p.version_date,

@@ -4,15 +4,10 @@
 -- `agency` is the canonical name, or the name as written when unknown (agency_known false).
 -- A recommendation counts in a group when it has selected actions there; it is complete when
 -- all of those actions are complete. Percentages have one decimal.
-WITH sel AS (
-    SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
-),
-grouped AS (
-    SELECT coalesce(g.agency_label, '(no agency named)') AS agency, g.agency AS agency_canonical, coalesce(g.agency_known, false) AS agency_known, coalesce(g.agency_type, 'Unknown') AS agency_type, sel.*
-    FROM sel
-    LEFT JOIN action_agency g ON g.action_id = sel.action_id
-    WHERE (len($agencies) = 0 OR list_contains($agencies, g.agency))
-      AND (len($agency_types) = 0 OR list_contains($agency_types, g.agency_type))
+WITH grouped AS (
+    SELECT * FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'all')
+    WHERE (len($agencies) = 0 OR list_contains($agencies, agency_canonical))
+      AND (len($agency_types) = 0 OR list_contains($agency_types, agency_type))
 ),
 per_rec AS (
     SELECT agency, agency_canonical, agency_known, agency_type, recommendation_id,

@@ -3,14 +3,10 @@
 -- An action whose agencies are of two types counts once for each type here.
 -- A recommendation counts in a group when it has selected actions there; it is complete when
 -- all of those actions are complete. Percentages have one decimal.
-WITH sel AS (
-    SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
-),
-grouped AS (
-    SELECT coalesce(g.agency_type, 'Unknown') AS agency_type_label, sel.*
-    FROM sel
-    LEFT JOIN (SELECT DISTINCT action_id, agency_type FROM action_agency) g ON g.action_id = sel.action_id
-    WHERE len($agency_types) = 0 OR list_contains($agency_types, g.agency_type)
+WITH grouped AS (
+    SELECT DISTINCT agency_type AS agency_type_label, action_id, recommendation_id, is_complete, is_overdue, days_overdue
+    FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'all')
+    WHERE len($agency_types) = 0 OR list_contains($agency_types, agency_type)
 ),
 per_rec AS (
     SELECT agency_type_label AS agency_type, recommendation_id,

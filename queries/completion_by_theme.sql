@@ -3,14 +3,10 @@
 -- An action carrying two themes counts once for each (its own matches and its recommendation's).
 -- A recommendation counts in a group when it has selected actions there; it is complete when
 -- all of those actions are complete. Percentages have one decimal.
-WITH sel AS (
-    SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
-),
-grouped AS (
-    SELECT coalesce(t.theme, '(no topic theme)') AS theme_label, sel.*
-    FROM sel
-    LEFT JOIN (SELECT action_id, theme FROM action_theme WHERE axis = 'topic') t ON t.action_id = sel.action_id
-    WHERE len($themes) = 0 OR list_contains($themes, t.theme)
+WITH grouped AS (
+    SELECT coalesce(theme, '(no topic theme)') AS theme_label, *
+    FROM selected_action_themes($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    WHERE len($themes) = 0 OR list_contains($themes, theme)
 ),
 per_rec AS (
     SELECT theme_label AS theme, recommendation_id,

@@ -3,18 +3,11 @@
 -- An action naming two agencies counts once for each agency here, so the rows can add up to
 -- more than the overdue total. `agency` is the canonical name, or the name as written when the
 -- agency is unknown (agency_known false); actions with no agency at all show "(no agency named)".
-WITH sel AS (
-    SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
-    WHERE is_overdue
-),
-grouped AS (
-    SELECT coalesce(g.agency_label, '(no agency named)') AS agency, g.agency AS agency_canonical,
-           coalesce(g.agency_known, false) AS agency_known, coalesce(g.agency_type, 'Unknown') AS agency_type,
-           sel.action_id, sel.days_overdue, sel.target_date
-    FROM sel
-    LEFT JOIN action_agency g ON g.action_id = sel.action_id
-    WHERE (len($agencies) = 0 OR list_contains($agencies, g.agency))
-      AND (len($agency_types) = 0 OR list_contains($agency_types, g.agency_type))
+WITH grouped AS (
+    SELECT agency, agency_canonical, agency_known, agency_type, action_id, days_overdue, target_date
+    FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'overdue')
+    WHERE (len($agencies) = 0 OR list_contains($agencies, agency_canonical))
+      AND (len($agency_types) = 0 OR list_contains($agency_types, agency_type))
 ),
 final AS (
     SELECT agency, agency_canonical, agency_known, agency_type,

@@ -1,16 +1,10 @@
 -- Overdue actions at $as_of by agency type: count, count per ageing bucket, the oldest.
 -- params: as_of, partnerships, year_from, year_to, agencies, agency_types, levels, themes
 -- An action whose agencies are of two types counts once for each type here.
-WITH sel AS (
-    SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
-    WHERE is_overdue
-),
-grouped AS (
-    SELECT DISTINCT coalesce(g.agency_type, 'Unknown') AS agency_type,
-           sel.action_id, sel.days_overdue, sel.target_date
-    FROM sel
-    LEFT JOIN action_agency g ON g.action_id = sel.action_id
-    WHERE len($agency_types) = 0 OR list_contains($agency_types, g.agency_type)
+WITH grouped AS (
+    SELECT DISTINCT agency_type, action_id, days_overdue, target_date
+    FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'overdue')
+    WHERE len($agency_types) = 0 OR list_contains($agency_types, agency_type)
 ),
 final AS (
     SELECT agency_type,

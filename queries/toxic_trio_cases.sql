@@ -5,10 +5,8 @@ WITH cases AS (
 ),
 trio_actions AS (
     SELECT x.case_id, x.is_complete, x.is_overdue
-    FROM actions_in_force($as_of) x
-    WHERE x.case_id IN (SELECT case_id FROM cases)
-      AND x.action_id IN (SELECT action_id FROM action_theme
-                          WHERE axis = 'topic' AND theme IN ('substance_misuse', 'mental_health', 'toxic_trio'))
+    FROM trio_related_actions($as_of) x
+    WHERE x.case_id IN (SELECT case_id FROM cases WHERE is_trio)
 ),
 per_case AS (
     SELECT case_id, count(*) AS trio_actions, count(*) FILTER (WHERE is_complete) AS trio_actions_complete,

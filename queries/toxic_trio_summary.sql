@@ -8,10 +8,8 @@ WITH cases AS (
 ),
 trio_actions AS (
     SELECT x.*
-    FROM actions_in_force($as_of) x
+    FROM trio_related_actions($as_of) x
     WHERE x.case_id IN (SELECT case_id FROM cases WHERE is_trio)
-      AND x.action_id IN (SELECT action_id FROM action_theme
-                          WHERE axis = 'topic' AND theme IN ('substance_misuse', 'mental_health', 'toxic_trio'))
 ),
 case_figures AS (
     SELECT count(*) AS cases,
