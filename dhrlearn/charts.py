@@ -368,13 +368,13 @@ def theme_cooccurrence(df: pd.DataFrame, *, title: str = "Themes raised together
     return fig
 
 
-def theme_trend(df: pd.DataFrame, *, top: int = 6, title: str = "Themes by case year (share of that year's cases)"
-                ) -> go.Figure:
-    """From query theme_prevalence_by_year: a line per theme (the `top` most common), each with its
-    own colour, marker and dash."""
+def theme_trend(df: pd.DataFrame, *, top: int = 6, themes: list[str] | None = None,
+                title: str = "Themes by case year (share of that year's cases)") -> go.Figure:
+    """From query theme_prevalence_by_year: a line per theme (`themes`, else the `top` most common),
+    each with its own colour, marker and dash."""
     data = df.dropna(subset=["year"]) if not df.empty else df
     if not data.empty:
-        keep = data.groupby("theme")["cases"].sum().sort_values(ascending=False).head(top).index
+        keep = themes if themes else data.groupby("theme")["cases"].sum().sort_values(ascending=False).head(top).index
         data = data[data["theme"].isin(keep)].sort_values("year")
         data = data.assign(year=data["year"].astype(int).astype(str))
     fig = _lines(data, "year", "theme", "pct_cases", title, "Year of the case", "Cases (%)", label=theme_label,

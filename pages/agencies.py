@@ -49,10 +49,14 @@ OVERDUE_COLUMNS = {
     "src_location": "Place in file", "src_rows": "Rows",
 }
 table = drop_personal(overdue)[list(OVERDUE_COLUMNS)].rename(columns=OVERDUE_COLUMNS)
-st.dataframe(table, hide_index=True, column_config={
+shown = table.head(ui.TABLE_ROWS)
+st.dataframe(shown, hide_index=True, column_config={
     "Target date": st.column_config.DateColumn(format="DD/MM/YYYY"),
     "Recommendation": st.column_config.TextColumn(width="large"),
     "Action": st.column_config.TextColumn(width="medium"),
 })
+if len(table) > len(shown):
+    st.caption(f"The {len(shown):,} oldest of {len(table):,} overdue actions; the downloads have them all, "
+               "or narrow the filters (an agency, a partnership) to see others.")
 st.caption("Staff names are left out of this list and its downloads.")
 ui.table_downloads(table, f"overdue_actions_{selected.as_of:%Y-%m-%d}", "overdue", sheet="Overdue actions")

@@ -45,9 +45,10 @@ st.caption(f"Between {date_from:%d %B %Y} and {date_to:%d %B %Y}."
 
 COLUMNS = {
     "change": "Change", "slip_reasons": "Why", "reference": "Case", "partnership": "Partnership",
-    "recommendation_number": "Rec.", "recommendation_text": "Recommendation", "action_seq": "Action",
-    "action_text": "Action text", "before_status": "Status before", "after_status": "Status after",
+    "recommendation_number": "Rec.", "action_seq": "Action", "action_text": "Action text",
+    "before_status": "Status before", "after_status": "Status after",
     "before_target_date": "Target before", "after_target_date": "Target after",
+    "recommendation_text": "Recommendation",
     "src_file": "File", "src_location": "Place in file", "src_rows": "Rows",
 }
 
@@ -69,9 +70,11 @@ for tab, (title, table) in zip(st.tabs([f"{t} ({len(rows)})" for t, rows in list
             st.info(f"No action {title.lower()} between these dates for these filters.")
             continue
         shown = table if title == "Slipped" else table.drop(columns=["Why"])
-        st.dataframe(shown.drop(columns=["Change"]), hide_index=True, column_config={
-            **DATE_COLUMNS, "Recommendation": st.column_config.TextColumn(width="large"),
-            "Action text": st.column_config.TextColumn(width="medium")})
+        if len(shown) > ui.TABLE_ROWS:
+            st.caption(f"The first {ui.TABLE_ROWS:,} of {len(shown):,}; the downloads have them all.")
+        st.dataframe(shown.drop(columns=["Change"]).head(ui.TABLE_ROWS), hide_index=True, column_config={
+            **DATE_COLUMNS, "Action text": st.column_config.TextColumn(width="large"),
+            "Recommendation": st.column_config.TextColumn(width="medium")})
 
 st.caption("Staff names and update logs are left out of these lists and their downloads.")
 name = f"since_{date_from:%Y-%m-%d}_to_{date_to:%Y-%m-%d}"

@@ -15,23 +15,29 @@ if prevalence.empty:
     st.stop()
 label = charts.theme_label
 RECURRING_SHOWN = 200
+TRENDS_DRAWN = 5
 
-prevalence_tab, trio_tab, uptake_tab, recurring_tab, evidence_tab, national_tab = st.tabs(
-    ["Prevalence", "Toxic trio", "Training uptake", "Recurring recommendations", "Evidence", "National context"])
 
-with prevalence_tab:
+def show_prevalence() -> None:
     ui.chart(charts.theme_prevalence(prevalence),
              prevalence.assign(theme=prevalence["theme"].map(label)), "theme_prevalence",
              note="A case has a theme when its plan's recommendations, actions or updates match the theme's words.")
     by_year = data.query("theme_prevalence_by_year", selected)
-    ui.chart(charts.theme_trend(by_year), by_year.assign(theme=by_year["theme"].map(label)), "theme_trend",
-             note="The six most common themes; every theme is in the table.")
+    # Themes raised in nearly every case draw flat lines on top of one another: by default draw the
+    # themes whose share moved most from year to year, which is what a trend is asked about.
+    spread = by_year.groupby("theme")["pct_cases"].agg(lambda s: s.max() - s.min()).sort_values(ascending=False)
+    drawn = st.multiselect("Themes to draw", list(spread.index), default=list(spread.index[:TRENDS_DRAWN]),
+                           format_func=label, key="trend_themes", max_selections=len(charts.LINE_SYMBOLS))
+    ui.chart(charts.theme_trend(by_year, themes=drawn), by_year.assign(theme=by_year["theme"].map(label)),
+             "theme_trend", note=f"By default the {TRENDS_DRAWN} themes whose share changed most between years; "
+                                 "every theme is in the table.")
     pairs = data.query("theme_cooccurrence", selected)
     ui.chart(charts.theme_cooccurrence(pairs),
              pairs.assign(theme_a=pairs["theme_a"].map(label), theme_b=pairs["theme_b"].map(label)),
              "theme_cooccurrence")
 
-with trio_tab:
+
+def show_toxic_trio() -> None:
     trio = data.query("toxic_trio_summary", selected).iloc[0]
     ui.kpi_row([
         ("Cases with the toxic trio", f"{int(trio['trio_cases'])} of {int(trio['cases'])}",
@@ -47,7 +53,8 @@ with trio_tab:
     st.markdown("**Cases with the toxic trio**")
     st.dataframe(data.query("toxic_trio_cases", selected).drop(columns=["case_id"]), hide_index=True)
 
-with uptake_tab:
+
+def show_training_uptake() -> None:
     uptake = data.query("training_uptake", selected)
     row = uptake.iloc[0]
     ui.kpi_row([
@@ -71,7 +78,8 @@ with uptake_tab:
     if len(passages) > 50:
         st.caption(f"The first 50 of {len(passages)} passages; narrow the filters to see others.")
 
-with recurring_tab:
+
+def show_recurring() -> None:
     groups = data.query("recurring_groups", selected)
     st.markdown("Groups of near-identical recommendations made in two or more cases: learning made again.")
     if groups.empty:
@@ -102,7 +110,8 @@ with recurring_tab:
                             "actions", "actions_complete", "complete", "src_file") if c in members]
         st.dataframe(members[keep], hide_index=True)
 
-with evidence_tab:
+
+def show_evidence() -> None:
     st.markdown("Choose a theme and a case to see the text that matched, with the matching words marked. "
                 "The words each theme looks for are in `data/reference/themes.csv`, which anyone can read and "
                 "correct.")
@@ -124,7 +133,8 @@ with evidence_tab:
                 ui.evidence(text, words)
                 st.caption(f"Source: {row.src_file}, {row.src_location or ''} {row.src_rows or ''}".strip())
 
-with national_tab:
+
+def show_national_context() -> None:
     st.caption(f"National figures: {charts.DHRD_CREDIT}. Unchanged; shares computed here.")
     national = data.query("national_comparison", selected)
     ui.chart(charts.national_comparison(national), national.drop(columns=["source"]), "national_comparison",
@@ -133,3 +143,13 @@ with national_tab:
         st.markdown(f"- **{row.label}**: {row.description}")
     st.caption("Local figures count what the action plans address; national figures count what the reviews "
                "recorded. Read them side by side, not as like for like.")
+
+
+# Only the open tab runs (its name is in the address bar, ?tab=...): each tab has queries of its own.
+TABS = {"Prevalence": show_prevalence, "Toxic trio": show_toxic_trio, "Training uptake": show_training_uptake,
+        "Recurring recommendations": show_recurring, "Evidence": show_evidence,
+        "National context": show_national_context}
+for tab, show in zip(st.tabs(list(TABS), key="tab", bind="query-params"), TABS.values()):
+    if tab.open:
+        with tab:
+            show()

@@ -116,12 +116,20 @@ def test_cases_shows_the_plan_with_provenance_and_the_changes_between_versions(a
 
 
 def test_themes_shows_toxic_trio_and_highlighted_evidence(app):
-    at = app("themes")
-    assert metrics(at)["Cases with the toxic trio"] == "1 of 3"
-    assert "Poor or falling uptake" in json.dumps([json.loads(c.proto.spec) for c in at.get("plotly_chart")])
+    # Only the open tab runs; the address bar names it (?tab=...).
+    assert metrics(app("themes", tab="Toxic trio"))["Cases with the toxic trio"] == "1 of 3"
+    uptake = app("themes", tab="Training uptake")
+    assert "Poor or falling uptake" in json.dumps([json.loads(c.proto.spec) for c in uptake.get("plotly_chart")])
+    at = app("themes", tab="Evidence")
     at.selectbox(key="evidence_theme").select("training").run()
     marked = [m.value for m in at.markdown if "<mark>" in m.value]
     assert any("<mark><strong>training</strong></mark>" in m for m in marked)
+
+
+def test_themes_runs_only_the_open_tab(app):
+    at = app("themes")
+    assert chart_titles(at)[0] == "Themes: share of cases whose plans raise each"
+    assert "Cases with the toxic trio" not in metrics(at)  # the toxic-trio tab's figures are not computed
 
 
 def test_search_marks_the_words_found(app):

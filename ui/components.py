@@ -56,6 +56,11 @@ def _alt_text(fig: go.Figure, table: pd.DataFrame) -> str:
     return f"{title}. The data behind it is in the table below the chart ({len(table)} rows)."
 
 
+# Rows of a table sent to the browser at most: beyond this a table is slow to send and draw and
+# nobody scrolls it; the whole table is in its download.
+TABLE_ROWS = 1000
+
+
 def chart(fig: go.Figure, table: pd.DataFrame, key: str, *, note: str | None = None, national: bool = False) -> None:
     """A chart, its data as a table (the text alternative), and PNG/SVG downloads."""
     st.plotly_chart(fig, key=f"chart_{key}", theme=None, config={"displaylogo": False},
@@ -63,8 +68,18 @@ def chart(fig: go.Figure, table: pd.DataFrame, key: str, *, note: str | None = N
     if note:
         st.caption(note)
     with st.expander(f"Table: {fig.layout.title.text}"):
-        st.dataframe(table, hide_index=True)
+        long_table(table, key)
     image_downloads(fig, key, national)
+
+
+def long_table(table: pd.DataFrame, key: str, **dataframe_args) -> None:
+    """A table of at most TABLE_ROWS rows on screen; a longer one says so and offers all of it as CSV."""
+    st.dataframe(table.head(TABLE_ROWS), hide_index=True, **dataframe_args)
+    if len(table) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} rows; the download has them all.")
+        st.download_button("Download all rows (CSV)", data=lambda: tables.to_csv_bytes(table),
+                           file_name=f"{key}.csv", key=f"all_rows_{key}", on_click="ignore", mime="text/csv",
+                           icon=":material/download:")
 
 
 def image_downloads(fig: go.Figure, key: str, national: bool = False) -> None:

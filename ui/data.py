@@ -2,8 +2,13 @@
 
 One root DuckDB connection per database file for the whole server (DuckDB refuses a
 connection shared by two threads, so each query takes its own cursor: see
-dhrlearn.store.db.query). Query results are cached briefly; anything that writes
-(import, alias mapping) calls `changed()` so every page sees the new data at once.
+dhrlearn.store.db.query).
+
+Query results are cached under the database's "generation": a fingerprint of the stored cases
+and plan versions, read (cheaply) at most once a minute. An import from the command line adds
+plan versions, so within a minute every page sees it; anything the dashboard writes (import,
+alias mapping) calls `changed()`, which forgets every cached result at once. So a result can
+be kept for an hour, and a page revisited in a meeting does not run its queries again.
 """
 from __future__ import annotations
 
@@ -25,17 +30,32 @@ def connection():
     return _connect(str(config.database_path()))
 
 
-@st.cache_data(ttl=300, max_entries=512, show_spinner=False)
-def _cached(path: str, name: str, params: dict) -> pd.DataFrame:
+@st.cache_data(ttl=60, max_entries=16, show_spinner=False)
+def _stored_cases(path: str) -> pd.DataFrame:
+    return db.query(_connect(path), "stored_cases")
+
+
+def _generation(path: str) -> tuple:
+    """Changes whenever a case or plan version is added or removed."""
+    cases = _stored_cases(path)
+    return len(cases), int(cases["versions"].sum()) if len(cases) else 0, str(cases["latest_as_of"].max())
+
+
+@st.cache_data(ttl=3600, max_entries=512, show_spinner=False)
+def _cached(path: str, name: str, params: dict, generation: tuple) -> pd.DataFrame:
     return db.query(_connect(path), name, **params)
 
 
 def query(name: str, filters: Filters | None = None, **params) -> pd.DataFrame:
     """Run a named query with the shared filters' parameters (and any extra ones)."""
+    path = str(config.database_path())
+    if name == "stored_cases" and not params and filters is None:
+        return _stored_cases(path)
     merged = {**(filters.params() if filters else {}), **params}
-    return _cached(str(config.database_path()), name, merged)
+    return _cached(path, name, merged, _generation(path))
 
 
 def changed() -> None:
     """The database was written: forget cached results."""
+    _stored_cases.clear()
     _cached.clear()

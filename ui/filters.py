@@ -22,17 +22,19 @@ ALL_TIME = Filters(as_of=dt.date(9999, 12, 31))
 
 
 def options() -> dict[str, list]:
-    """Every value each filter can take, from the stored plans."""
-    cases = data.query("cases_list", ALL_TIME)
+    """Every value each filter can take: partnerships, years and agencies stored, and the
+    taxonomy's topic themes (data/reference/themes.csv), which needs no query."""
+    from dhrlearn.themes import taxonomy
+
+    cases = data.query("stored_cases")
     agencies = data.query("completion_by_agency", ALL_TIME)
-    themes = data.query("theme_prevalence", ALL_TIME)
     known = agencies[agencies["agency_known"]]
     return {
         "partnership": sorted(cases["partnership"].dropna().unique()),
         "year": sorted(int(y) for y in cases["year"].dropna().unique()),
         "agency": sorted(known["agency"].dropna().unique()),
         "agency_type": sorted(known["agency_type"].dropna().unique()),
-        "theme": sorted(themes["theme"].dropna().unique(), key=charts.theme_label),
+        "theme": sorted(taxonomy().topic_themes(), key=charts.theme_label),
     }
 
 

@@ -22,6 +22,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
                   "--disable-dev-shm-usage"]
+TIMEOUT_MS = 90_000
 sys.path.insert(0, str(TESTS))
 
 
@@ -98,6 +99,10 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1800}, accept_downloads=True)
+    # Playwright's 30 s default is too short on a loaded 2-core machine (CI), where a page load
+    # waits behind the server's previous script runs and chart renders.
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
     tab = context.new_page()
     yield tab
     context.close()
@@ -119,7 +124,7 @@ DRAWN = """() => {
 }"""
 
 
-def wait_until_drawn(tab, timeout_ms: int = 60000) -> None:
+def wait_until_drawn(tab, timeout_ms: int = TIMEOUT_MS) -> None:
     """The script has run to the end and every visible chart is drawn, twice in a row a quarter
     of a second apart (a bound widget can ask for one more run right after the first)."""
     tab.wait_for_function(DRAWN, timeout=timeout_ms, polling=100)

@@ -7,7 +7,7 @@ import re
 
 import openpyxl
 import pytest
-from conftest import ROOT, wait_until_drawn
+from conftest import ROOT, TIMEOUT_MS, wait_until_drawn
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def metric(tab, label: str) -> str:
 
 def expect_metric(tab, label: str, value: str) -> None:
     """After a click the old page stays on screen until the new run draws: wait for the figure."""
-    expect(metric_value(tab, label)).to_have_text(value, timeout=60000)
+    expect(metric_value(tab, label)).to_have_text(value, timeout=TIMEOUT_MS)
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -48,7 +48,7 @@ def test_a_filter_in_the_url_is_applied_and_kept(server, page):
     wait_until_drawn(page)
     assert metric(page, "Cases") == "1" and metric(page, "Overdue") == "1"
     page.get_by_role("link", name="Agencies").click()  # the filters follow to the next page
-    expect(page.locator("h1").first).to_have_text("Agencies", timeout=60000)
+    expect(page.locator("h1").first).to_have_text("Agencies", timeout=TIMEOUT_MS)
     wait_until_drawn(page)
     assert "partnership=North" in page.url
     expect_metric(page, "Overdue actions", "1")
@@ -113,12 +113,12 @@ def test_an_uploaded_plan_is_previewed_and_committed(server, page, artifacts):
     wait_until_drawn(page)
     seed = ROOT / "tests/fixtures/tabular/seed_home_office.csv"
     page.locator('input[type="file"]').set_input_files([str(seed)])
-    page.get_by_text("Found 1 case(s), 12 recommendations").wait_for(timeout=60000)
+    page.get_by_text("Found 1 case(s), 12 recommendations").wait_for(timeout=TIMEOUT_MS)
     wait_until_drawn(page)
     page.screenshot(path=artifacts / "import_preview.png", full_page=True)
     page.get_by_role("button", name="Commit 1 file(s)").click()
     # The same message is in the import history table below: look for it in the success box.
     page.get_by_test_id("stAlertContentSuccess").get_by_text("seed_home_office.csv: imported 1 case(s)").wait_for(
-        timeout=60000)
+        timeout=TIMEOUT_MS)
     wait_until_drawn(page)
     page.screenshot(path=artifacts / "import_committed.png", full_page=True)
