@@ -83,19 +83,24 @@ def long_table(table: pd.DataFrame, key: str, **dataframe_args) -> None:
 
 
 def image_downloads(fig: go.Figure, key: str, national: bool = False) -> None:
-    """PNG (print quality) and SVG of the chart, with title, as-of date and source line."""
+    """PNG (print quality) and SVG of the chart, with title, as-of date and source line, drawn
+    only when clicked (the image exporter, kaleido and chromium, loads only then too)."""
     if not _has_module("dhrlearn.export.images"):
         return
-    from dhrlearn.export import images
-
     as_of = filters.current().as_of
     title = fig.layout.title.text or key.replace("_", " ").capitalize()
-    source = images.source_text(as_of, national=national)
+
+    def image(kind: str) -> bytes:
+        from dhrlearn.export import images
+
+        draw = images.figure_png if kind == "png" else images.figure_svg
+        return draw(fig, title=title, as_of=as_of, source=images.source_text(as_of, national=national))
+
     row = st.container(horizontal=True)
-    row.download_button("PNG image", data=lambda: images.figure_png(fig, title=title, as_of=as_of, source=source),
+    row.download_button("PNG image", data=lambda: image("png"),
                         file_name=f"{key}.png", mime="image/png", key=f"png_{key}", on_click="ignore",
                         icon=":material/image:", help="Print-quality image (300 dpi) with title, as-of date and source")
-    row.download_button("SVG image", data=lambda: images.figure_svg(fig, title=title, as_of=as_of, source=source),
+    row.download_button("SVG image", data=lambda: image("svg"),
                         file_name=f"{key}.svg", mime="image/svg+xml", key=f"svg_{key}", on_click="ignore",
                         icon=":material/draw:", help="Scalable image for documents and the web")
 
