@@ -35,26 +35,28 @@ with plan_tab:
     plan = data.query("case_plan", case_id=case_id, as_of=selected.as_of)
     show_updates = st.toggle("Show update text", value=False,
                              help="Update logs often name staff (personal data); show them only when needed.")
+    # What a meeting reads first (action, status, overdue, target) on the left; the rest after it.
     table = pd.DataFrame({
         "Rec.": plan["recommendation_number"],
-        "Recommendation": plan["recommendation_text"],
-        "Level": plan["level"].map({"overview": "Overview", "single_agency": "Single agency"}),
         "Action": plan["action_seq"].astype("Int64"),
         "Action text": plan["action_text"],
-        "Agencies": plan["agencies"],
-        "Target (as written)": plan["target_date_raw"],
-        "Target date": plan["target_date"],
         "Status": plan["status"].map(ui.status_text),
-        "Status (as written)": plan["status_raw"],
         "Overdue": plan["is_overdue"].map({True: "Overdue", False: ""}),
+        "Target date": plan["target_date"],
+        "Agencies": plan["agencies"],
+        "Recommendation": plan["recommendation_text"],
+        "Level": plan["level"].map({"overview": "Overview", "single_agency": "Single agency"}),
+        "Target (as written)": plan["target_date_raw"],
+        "Status (as written)": plan["status_raw"],
         "Themes": plan["themes"],
         "Source": [ui.source_text(*r) for r in plan[["src_file", "src_location", "src_rows"]].itertuples(index=False)],
     })
     if show_updates:
-        table.insert(10, "Update", plan["update_text"])
+        table.insert(table.columns.get_loc("Status (as written)") + 1, "Update", plan["update_text"])
     st.dataframe(table, hide_index=True, column_config={
         "Target date": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Recommendation": st.column_config.TextColumn(width="large"),
+        "Action text": st.column_config.TextColumn(width="large"),
+        "Recommendation": st.column_config.TextColumn(width="medium"),
     })
     unplaced = plan["unplaced_text"].dropna().unique()
     if len(unplaced):

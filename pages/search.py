@@ -36,5 +36,8 @@ if len(hits) > PAGE_SIZE:
     st.caption(f"The best {PAGE_SIZE} of {len(hits):,}; add words or narrow the filters to see others.")
 if len(hits):
     table = hits[["reference", "partnership", "year", "recommendation_number", "action_seq", "field", "snippet",
-                  "src_file"]]
+                  "src_file"]].copy()
+    # Update logs name staff (personal data): the download says where an update matched, not what it says.
+    table.loc[table["field"] == "update", "snippet"] = "(update text left out: it may name staff)"
     ui.table_downloads(table, "search_results", "search")
+    st.caption("The downloads leave out the text of matching updates, which may name staff.")
