@@ -106,9 +106,12 @@ def show_recurring() -> None:
         group_id = st.selectbox("See the recommendations in a group", list(labels), format_func=labels.get,
                                 key="recurring_group")
         members = data.query("recurring_members", selected, group_id=int(group_id))
-        keep = [c for c in ("reference", "partnership", "year", "recommendation_number", "text", "similarity",
-                            "actions", "actions_complete", "complete", "src_file") if c in members]
-        st.dataframe(members[keep], hide_index=True)
+        names = {"reference": "Case", "partnership": "Partnership", "year": "Year", "recommendation_number": "Rec.",
+                 "text": "Recommendation", "similarity": "Similarity", "actions": "Actions",
+                 "actions_complete": "Actions complete", "complete": "Complete", "src_file": "File"}
+        keep = [c for c in names if c in members]
+        st.dataframe(members[keep].rename(columns=names), hide_index=True,
+                     column_config={"Recommendation": st.column_config.TextColumn(width="large")})
 
 
 def show_evidence() -> None:
