@@ -10,7 +10,8 @@ from ui import components as ui
 from ui import data, filters
 
 ui.page_header("Since last meeting", "What completed, what slipped and what is new between two dates, comparing "
-               "each case's plan in force on the first date with its plan in force on the second.")
+               "each case's plan in force on the first date with its plan in force on the second. The dates "
+               "start as the quarter up to the sidebar's as-of date.")
 selected = filters.current()
 
 # The dates are in the address bar (?from=...&to=...) so the link in the meeting papers opens this view.
@@ -64,7 +65,9 @@ def _table(rows: pd.DataFrame) -> pd.DataFrame:
 
 lists = {title: _table(changes[changes["change"] == change]) for change, (title, _) in LISTS.items()}
 DATE_COLUMNS = {c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Target before", "Target after")}
-for tab, (title, table) in zip(st.tabs([f"{t} ({len(rows)})" for t, rows in lists.items()]), lists.items()):
+labels = [f"{t} ({len(rows)})" for t, rows in lists.items()]
+opened = next((label for label, rows in zip(labels, lists.values()) if len(rows)), labels[0])  # first with rows
+for tab, (title, table) in zip(st.tabs(labels, default=opened), lists.items()):
     with tab:
         if table.empty:
             st.info(f"No action {title.lower()} between these dates for these filters.")
