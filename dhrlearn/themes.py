@@ -489,12 +489,13 @@ _SOURCE_TEXTS = """
 """
 
 
-def _source_texts(con: duckdb.DuckDBPyConnection, plan_version_id: int | None) -> pd.DataFrame:
-    if plan_version_id is None:
+def _source_texts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | None) -> pd.DataFrame:
+    if plan_version_ids is None:
         sql = _SOURCE_TEXTS.format(where_r="TRUE", where_a="TRUE")
         return con.execute(sql).df()
-    sql = _SOURCE_TEXTS.format(where_r="r.plan_version_id = $pv", where_a="a.plan_version_id = $pv")
-    return con.execute(sql, {"pv": plan_version_id}).df()
+    sql = _SOURCE_TEXTS.format(where_r="list_contains($pvs, r.plan_version_id)",
+                               where_a="list_contains($pvs, a.plan_version_id)")
+    return con.execute(sql, {"pvs": list(plan_version_ids)}).df()
 
 
 def _tag_rows(texts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -534,16 +535,39 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> 
 
 
 def tag_plan_version(con: duckdb.DuckDBPyConnection, plan_version_id: int) -> tuple[int, int]:
-    """(Re)compute theme_match and uptake_evidence for one plan version from its stored rows.
+    """(Re)compute theme_match and uptake_evidence for one plan version from its stored rows."""
+    return tag_plan_versions(con, [plan_version_id])
 
-    Runs inside the caller's transaction when there is one. Returns (theme rows, uptake rows).
+
+def tag_plan_versions(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int]) -> tuple[int, int]:
+    """(Re)compute theme_match and uptake_evidence for plan versions from their stored rows.
+
+    One pass for a whole imported file, however many cases it holds. Runs inside the caller's
+    transaction when there is one. Returns (theme rows, uptake rows).
     """
-    themes, uptake = _tag_rows(_source_texts(con, plan_version_id))
-    con.execute("DELETE FROM theme_match WHERE plan_version_id = ?", [plan_version_id])
-    con.execute("DELETE FROM uptake_evidence WHERE plan_version_id = ?", [plan_version_id])
+    ids = {"pvs": list(plan_version_ids)}
+    themes, uptake = _tag_rows(_source_texts(con, plan_version_ids))
+    con.execute("DELETE FROM theme_match WHERE list_contains($pvs, plan_version_id)", ids)
+    con.execute("DELETE FROM uptake_evidence WHERE list_contains($pvs, plan_version_id)", ids)
     _insert(con, "theme_match", themes)
     _insert(con, "uptake_evidence", uptake)
     return len(themes), len(uptake)
+
+
+def regroup_recurring(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild the recurring-recommendation groups after imports; returns the number of groups."""
+    from dhrlearn.recurring import group_recommendations
+
+    groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM recurring_member")
+        _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return int(groups["group_id"].nunique())
 
 
 _LATEST_RECOMMENDATIONS = """

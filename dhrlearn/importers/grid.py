@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -137,6 +137,7 @@ _KEY_FIELDS = {"recommendation", "number", "action"}
 ACTION_FIELDS = ("action", "lead_agency", "lead", "update", "target_date", "completion", "status", "rag")
 
 
+@lru_cache(maxsize=65536)  # called for every cell of every row when looking for repeated headers
 def header_key(text: str) -> str:
     """Lower-case words only, parenthetical asides dropped: '(i.e. local or regional)'."""
     text = re.sub(r"\(.*?\)", " ", text.lower())
@@ -168,7 +169,11 @@ class ColumnMap:
     header_cells: list[str]
 
     def column(self, name: str) -> int | None:
-        return next((i for i, f in self.fields.items() if f == name), None)
+        return self._by_field.get(name)
+
+    @cached_property
+    def _by_field(self) -> dict[str, int]:
+        return {f: i for i, f in reversed(self.fields.items())}  # the first column naming a field wins
 
 
 def map_columns(cells: list) -> ColumnMap:

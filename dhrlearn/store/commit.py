@@ -54,7 +54,7 @@ def commit_plans(con: duckdb.DuckDBPyConnection, plans: list[ParsedPlan], file_n
 
     con.execute("BEGIN TRANSACTION")
     try:
-        version_ids = [_insert_plan(con, plan) for plan in plans]
+        version_ids = _insert_plans(con, plans)
         _tag_themes(con, version_ids)
         result = ImportResult(
             file_name,
@@ -93,35 +93,47 @@ def _log(con, file_name, sha, outcome, message, plan_version_id=None) -> None:
 
 def _tag_themes(con, version_ids: list[int]) -> None:
     """Derived facts are computed once, at import (themes, uptake evidence)."""
-    try:
-        from dhrlearn.themes import tag_plan_version
-    except ImportError:  # the tagger is optional until its module exists
-        return
-    for version_id in version_ids:
-        tag_plan_version(con, version_id)
+    from dhrlearn.themes import tag_plan_versions
+
+    tag_plan_versions(con, version_ids)
 
 
-def _case_id(con, plan: ParsedPlan) -> int:
+def _case_ids(con, plans: list[ParsedPlan]) -> list[int]:
+    """The stored case of each plan, adding cases not seen before (one per partnership and reference)."""
+    keys = [(p.case.partnership, p.case.reference) for p in plans]
+    found = dict(
+        ((partnership, reference), case_id)
+        for partnership, reference, case_id in con.execute(
+            """SELECT partnership, reference, case_id FROM dhr_case
+               WHERE list_contains($partnerships, partnership) AND list_contains($references, reference)""",
+            {"partnerships": sorted({k[0] for k in keys}), "references": sorted({k[1] for k in keys})},
+        ).fetchall()
+    )
+    new = [plan for plan, key in zip(plans, keys) if key not in found]
+    new = list({(p.case.partnership, p.case.reference): p for p in new}.values())
+    for plan, case_id in zip(new, _next_ids(con, "seq_case", len(new))):
+        found[(plan.case.partnership, plan.case.reference)] = case_id
+    _insert(con, "dhr_case", _frame([
+        {"case_id": found[(p.case.partnership, p.case.reference)], "reference": p.case.reference,
+         "partnership": p.case.partnership, "area": p.case.area or None, "region": p.case.region or None,
+         "year": p.case.year, "publication_date": p.case.publication_date, "is_demo": p.case.is_demo}
+        for p in new
+    ], {"publication_date": "date"}))
+    for plan in plans:
+        if plan not in new:
+            _update_case(con, found[(plan.case.partnership, plan.case.reference)], plan)
+    return [found[key] for key in keys]
+
+
+def _update_case(con, case_id: int, plan: ParsedPlan) -> None:
+    """Later plans may know more about a case than earlier ones did; never overwrite what is known."""
     case = plan.case
-    row = con.execute(
-        "SELECT case_id FROM dhr_case WHERE partnership = ? AND reference = ?",
-        [case.partnership, case.reference],
-    ).fetchone()
-    if row:
-        # Later plans may know more about the case than earlier ones did.
-        con.execute(
-            """UPDATE dhr_case SET area = coalesce(area, ?), region = coalesce(region, ?),
-                   year = coalesce(year, ?), publication_date = coalesce(publication_date, ?)
-               WHERE case_id = ?""",
-            [case.area or None, case.region or None, case.year, case.publication_date, row[0]],
-        )
-        return row[0]
-    return con.execute(
-        """INSERT INTO dhr_case (reference, partnership, area, region, year, publication_date, is_demo)
-           VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING case_id""",
-        [case.reference, case.partnership, case.area or None, case.region or None, case.year,
-         case.publication_date, case.is_demo],
-    ).fetchone()[0]
+    con.execute(
+        """UPDATE dhr_case SET area = coalesce(area, ?), region = coalesce(region, ?),
+               year = coalesce(year, ?), publication_date = coalesce(publication_date, ?)
+           WHERE case_id = ?""",
+        [case.area or None, case.region or None, case.year, case.publication_date, case_id],
+    )
 
 
 def _next_ids(con, sequence: str, n: int) -> list[int]:
@@ -130,21 +142,34 @@ def _next_ids(con, sequence: str, n: int) -> list[int]:
     return [r[0] for r in con.execute(f"SELECT nextval('{sequence}') FROM range(?)", [n]).fetchall()]
 
 
-def _insert_plan(con, plan: ParsedPlan) -> int:
-    case_id = _case_id(con, plan)
-    version_id = con.execute(
-        """INSERT INTO plan_version (case_id, as_of_date, source_file, sha256, format, importer_version)
-           VALUES (?, ?, ?, ?, ?, ?) RETURNING plan_version_id""",
-        [case_id, plan.as_of_date, plan.source_file, plan.sha256, plan.format, plan.importer_version],
-    ).fetchone()[0]
-    frames = _plan_frames(con, plan, case_id, version_id)
-    for table, frame in frames.items():
-        if len(frame):
-            con.register("incoming", frame)
-            columns = ", ".join(frame.columns)
-            con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
-            con.unregister("incoming")
-    return version_id
+def _insert_plans(con, plans: list[ParsedPlan]) -> list[int]:
+    """Every plan of one file, one INSERT per table."""
+    case_ids = _case_ids(con, plans)
+    version_ids = _next_ids(con, "seq_plan_version", len(plans))
+    _insert(con, "plan_version", _frame([
+        {"plan_version_id": v, "case_id": c, "as_of_date": p.as_of_date, "source_file": p.source_file,
+         "sha256": p.sha256, "format": p.format, "importer_version": p.importer_version}
+        for p, c, v in zip(plans, case_ids, version_ids)
+    ], {"as_of_date": "date"}))
+    rows: dict[str, list[dict]] = {"recommendation": [], "action": [], "agency_link": [], "import_warning": []}
+    for plan, case_id, version_id in zip(plans, case_ids, version_ids):
+        for table, plan_rows in _plan_rows(con, plan, case_id, version_id).items():
+            rows[table] += plan_rows
+    dates = {"action": {"target_date": "date", "completion_date": "date"}}
+    for table, table_rows in rows.items():
+        _insert(con, table, _frame(table_rows, dates.get(table, {})))
+    return version_ids
+
+
+def _insert(con, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("incoming", frame)
+    try:
+        columns = ", ".join(frame.columns)
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM incoming")
+    finally:
+        con.unregister("incoming")
 
 
 def _source(prov: Provenance | None, file: str) -> dict:
@@ -164,8 +189,8 @@ def _links(refs: list[AgencyRef], role: str, **ids) -> list[dict]:
     ]
 
 
-def _plan_frames(con, plan: ParsedPlan, case_id: int, version_id: int) -> dict[str, pd.DataFrame]:
-    """The plan as one DataFrame per table, ids reserved from the sequences."""
+def _plan_rows(con, plan: ParsedPlan, case_id: int, version_id: int) -> dict[str, list[dict]]:
+    """The plan as rows per table, ids reserved from the sequences."""
     rec_ids = _next_ids(con, "seq_recommendation", len(plan.recommendations))
     action_ids = iter(_next_ids(con, "seq_action", len(plan.actions)))
     recs, actions, links = [], [], []
@@ -198,12 +223,7 @@ def _plan_frames(con, plan: ParsedPlan, case_id: int, version_id: int) -> dict[s
          **_source(w.provenance, plan.source_file)}
         for w in plan.warnings
     ]
-    return {
-        "recommendation": _frame(recs, {"target_date": "date"}),
-        "action": _frame(actions, {"target_date": "date", "completion_date": "date"}),
-        "agency_link": _frame(links, {}),
-        "import_warning": _frame(warnings, {}),
-    }
+    return {"recommendation": recs, "action": actions, "agency_link": links, "import_warning": warnings}
 
 
 def _frame(rows: list[dict], dates: dict[str, str]) -> pd.DataFrame:
