@@ -83,8 +83,10 @@ def test_cli_imports_then_says_a_second_import_is_a_no_op(tmp_path, seed_bytes):
     first = cli("import", str(plan), db_path=tmp_path / "t.duckdb")
     assert first.returncode == 0, first.stderr
     assert "1 case(s), 12 recommendations, 12 actions" in first.stdout
+    assert "Recurring recommendations regrouped: 0 groups" in first.stdout  # one case: nothing recurs yet
     second = cli("import", str(plan), db_path=tmp_path / "t.duckdb")
     assert second.returncode == 0 and "already imported" in second.stdout
+    assert "regrouped" not in second.stdout
     listing = cli("list", db_path=tmp_path / "t.duckdb")
     assert "Case No. 16" in listing.stdout and "2023-01-12" in listing.stdout
 
@@ -106,3 +108,18 @@ def test_cli_reports_a_bad_file_by_name_and_imports_the_good_one(tmp_path, seed_
     assert run.returncode == 1
     assert "empty.xlsx" in run.stderr and "empty" in run.stderr and "Traceback" not in run.stderr
     assert "12 recommendations" in run.stdout
+
+
+def test_cli_import_regroups_recommendations_that_recur_across_cases(tmp_path, seed_bytes):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_bytes(seed_bytes)
+    second.write_bytes(seed_bytes + b"\n")  # other bytes, same recommendations
+    database = tmp_path / "t.duckdb"
+    assert cli("import", "--case", "DHR A", str(first), db_path=database).returncode == 0
+    run = cli("import", "--case", "DHR B", str(second), db_path=database)
+    assert run.returncode == 0, run.stderr
+    con = db.connect(database, read_only=True)
+    groups = con.execute(
+        "SELECT group_id, count(DISTINCT case_id) FROM recurring_member GROUP BY group_id"
+    ).fetchall()
+    assert len(groups) >= 10 and all(cases == 2 for _, cases in groups)

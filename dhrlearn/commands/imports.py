@@ -8,6 +8,7 @@ import pandas as pd
 
 from dhrlearn import review
 from dhrlearn.store import db
+from dhrlearn.themes import regroup_recurring
 
 PREVIEW_COLUMNS = ["case", "number", "level", "lead_agency", "target_date", "status", "confidence", "source"]
 
@@ -21,13 +22,17 @@ def run_import(args) -> int:
     if args.dry_run:
         return _dry_run(args)
     con = db.connect(args.db)
-    failed = 0
+    failed = imported = 0
     for path in args.files:
         result = review.import_file(con, path, _overrides(args))
         stream = sys.stderr if result.outcome == "failed" else sys.stdout
         prefix = "error: " if result.outcome == "failed" else ""
         print(f"{prefix}{result.message}", file=stream)
         failed += result.outcome == "failed"
+        imported += result.outcome == "imported"
+    if imported:
+        groups = regroup_recurring(con)  # once for the batch: groups span every stored case
+        print(f"Recurring recommendations regrouped: {groups} groups across cases.")
     con.close()
     return 1 if failed else 0
 
