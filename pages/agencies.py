@@ -1,4 +1,5 @@
 """Agencies: who is behind, by how long, and the overdue list to send to each agency lead."""
+import pandas as pd
 import streamlit as st
 
 from dhrlearn import charts
@@ -8,39 +9,21 @@ from ui import data, filters
 
 ui.page_header("Agencies", "Overdue actions by agency, oldest first: the list an oversight meeting chases agencies with.")
 selected = filters.current()
-overdue = data.query("overdue_actions", selected)
+kpis = data.query("kpis", selected).iloc[0]
 by_agency = data.query("overdue_by_agency", selected)
-completion = data.query("completion_by_agency", selected)
 
+oldest = kpis["oldest_overdue_days"]
 ui.kpi_row([
-    ("Overdue actions", f"{len(overdue):,}", "Target date passed, not complete or closed"),
+    ("Overdue actions", f"{int(kpis['overdue'] or 0):,}", "Target date passed, not complete or closed"),
     ("Agencies with overdue actions", f"{len(by_agency):,}", "Agencies leading or owning at least one overdue action"),
-    ("Oldest overdue", f"{int(overdue['days_overdue'].max()):,} days" if len(overdue) else "–",
+    ("Oldest overdue", "–" if pd.isna(oldest) else f"{int(oldest):,} days",
      "Days since the target date of the longest-overdue action"),
 ])
-if completion.empty:
+if not kpis["actions"]:
     ui.empty()
     st.stop()
 
 AGENCY_COLUMNS = ["agency", "agency_type", "agency_known"]
-ui.chart(charts.overdue_by_agency(by_agency),
-         by_agency[AGENCY_COLUMNS + ["overdue", "days_0_90", "days_91_180", "days_181_365", "over_a_year",
-                                     "oldest_days", "oldest_target_date"]],
-         "overdue_by_agency", note="An action shared by two agencies counts once for each of them.")
-
-ui.chart(charts.completion_by_agency(completion),
-         completion[AGENCY_COLUMNS + ["actions", "actions_complete", "pct_actions_complete", "overdue"]],
-         "completion_by_agency")
-left, _ = st.columns([3, 2])
-with left:
-    ui.chart(charts.overdue_ageing(overdue),
-             overdue["ageing_bucket"].value_counts().rename_axis("ageing_bucket").reset_index(name="overdue"),
-             "overdue_ageing")
-
-st.subheader("Overdue actions, oldest first")
-if overdue.empty:
-    st.success("No action is overdue for these filters.", icon=":material/check_circle:")
-    st.stop()
 OVERDUE_COLUMNS = {
     "reference": "Case", "partnership": "Partnership", "recommendation_number": "Rec.",
     "recommendation_text": "Recommendation", "action_text": "Action", "agencies": "Agencies",
@@ -48,15 +31,48 @@ OVERDUE_COLUMNS = {
     "ageing_bucket": "Overdue for", "status_raw": "Status (as written)", "src_file": "File",
     "src_location": "Place in file", "src_rows": "Rows",
 }
-table = drop_personal(overdue)[list(OVERDUE_COLUMNS)].rename(columns=OVERDUE_COLUMNS)
-shown = table.head(ui.TABLE_ROWS)
-st.dataframe(shown, hide_index=True, column_config={
-    "Target date": st.column_config.DateColumn(format="DD/MM/YYYY"),
-    "Recommendation": st.column_config.TextColumn(width="large"),
-    "Action": st.column_config.TextColumn(width="medium"),
-})
-if len(table) > len(shown):
-    st.caption(f"The {len(shown):,} oldest of {len(table):,} overdue actions; the downloads have them all, "
-               "or narrow the filters (an agency, a partnership) to see others.")
-st.caption("Staff names are left out of this list and its downloads.")
-ui.table_downloads(table, f"overdue_actions_{selected.as_of:%Y-%m-%d}", "overdue", sheet="Overdue actions")
+
+
+def show_by_agency() -> None:
+    ui.chart(charts.overdue_by_agency(by_agency),
+             by_agency[AGENCY_COLUMNS + ["overdue", "days_0_90", "days_91_180", "days_181_365", "over_a_year",
+                                         "oldest_days", "oldest_target_date"]],
+             "overdue_by_agency", note="An action shared by two agencies counts once for each of them.")
+    completion = data.query("completion_by_agency", selected)
+    ui.chart(charts.completion_by_agency(completion),
+             completion[AGENCY_COLUMNS + ["actions", "actions_complete", "pct_actions_complete", "overdue"]],
+             "completion_by_agency")
+
+
+def show_overdue_list() -> None:
+    overdue = data.query("overdue_actions", selected)
+    if overdue.empty:
+        st.success("No action is overdue for these filters.", icon=":material/check_circle:")
+        return
+    left, _ = st.columns([3, 2])
+    with left:
+        ui.chart(charts.overdue_ageing(overdue),
+                 overdue["ageing_bucket"].value_counts().rename_axis("ageing_bucket").reset_index(name="overdue"),
+                 "overdue_ageing")
+    st.subheader("Overdue actions, oldest first")
+    table = drop_personal(overdue)[list(OVERDUE_COLUMNS)].rename(columns=OVERDUE_COLUMNS)
+    shown = table.head(ui.TABLE_ROWS)
+    st.dataframe(shown, hide_index=True, column_config={
+        "Target date": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        "Recommendation": st.column_config.TextColumn(width="large"),
+        "Action": st.column_config.TextColumn(width="medium"),
+    })
+    if len(table) > len(shown):
+        st.caption(f"The {len(shown):,} oldest of {len(table):,} overdue actions; the downloads have them all, "
+                   "or narrow the filters (an agency, a partnership) to see others.")
+    st.caption("Staff names are left out of this list and its downloads.")
+    ui.table_downloads(table, f"overdue_actions_{selected.as_of:%Y-%m-%d}", "overdue", sheet="Overdue actions")
+
+
+# Only the open tab runs (its name is in the address bar, ?tab=...): the overdue list is the
+# heaviest query of the page, and the charts are what a meeting looks at first.
+TABS = {"By agency": show_by_agency, "Overdue list": show_overdue_list}
+for tab, show in zip(st.tabs(list(TABS), key="tab", bind="query-params"), TABS.values()):
+    if tab.open:
+        with tab:
+            show()

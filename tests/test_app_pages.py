@@ -94,13 +94,15 @@ def test_every_chart_has_a_title_and_axis_titles(app):
 
 
 def test_agencies_lists_overdue_actions_oldest_first_without_staff_names(app):
-    at = app("agencies")
-    assert metrics(at)["Overdue actions"] == "2"
+    charts_tab = app("agencies")
+    assert metrics(charts_tab)["Overdue actions"] == "2"
+    assert "Overdue actions by agency, by how long overdue" in chart_titles(charts_tab)
+    at = app("agencies", tab="Overdue list")
+    assert (metrics(at)["Overdue actions"], metrics(at)["Oldest overdue"]) == ("2", "242 days")
     table = at.dataframe[-1].value
     assert list(table["Case"]) == ["DHR 2022/02", "DHR 2021/01"]  # 242 days before 150 days
     assert "named_lead" not in table.columns and "update_text" not in table.columns
     assert {b.label for b in at.get("download_button")} >= {"Download XLSX", "Download CSV"}
-    assert "Overdue actions by agency, by how long overdue" in chart_titles(at)
 
 
 def test_cases_shows_the_plan_with_provenance_and_the_changes_between_versions(app):

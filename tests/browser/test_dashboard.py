@@ -70,6 +70,7 @@ def test_a_filter_chosen_in_the_sidebar_changes_figures_and_url(server, page):
 def test_the_overdue_list_downloads_as_xlsx(server, page, artifacts):
     page.goto(f"{server}/agencies?{AS_OF}")
     wait_until_drawn(page)
+    page.get_by_role("tab", name="Overdue list").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Download XLSX").click()
     path = artifacts / download.value.suggested_filename
