@@ -11,7 +11,7 @@ acts AS (
            count(*) FILTER (WHERE x.is_overdue) AS overdue,
            max(x.days_overdue) AS oldest_overdue_days,
            count(DISTINCT x.recommendation_id) AS recommendations
-    FROM actions_in_force($as_of) x
+    FROM action_facts_in_force($as_of) x
     WHERE x.case_id IN (SELECT case_id FROM cases)
     GROUP BY x.case_id
 ),

@@ -5,7 +5,7 @@
 -- A recommendation counts in a group when it has selected actions there; it is complete when
 -- all of those actions are complete. Percentages have one decimal.
 WITH grouped AS (
-    SELECT * FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'all')
+    SELECT * FROM selected_agency_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'all')
     WHERE (len($agencies) = 0 OR list_contains($agencies, agency_canonical))
       AND (len($agency_types) = 0 OR list_contains($agency_types, agency_type))
 ),

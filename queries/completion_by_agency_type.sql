@@ -5,7 +5,7 @@
 -- all of those actions are complete. Percentages have one decimal.
 WITH grouped AS (
     SELECT DISTINCT agency_type AS agency_type_label, action_id, recommendation_id, is_complete, is_overdue, days_overdue
-    FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'all')
+    FROM selected_agency_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'all')
     WHERE len($agency_types) = 0 OR list_contains($agency_types, agency_type)
 ),
 per_rec AS (

@@ -5,7 +5,7 @@
 -- all of those actions are complete. Percentages have one decimal.
 WITH grouped AS (
     SELECT coalesce(theme, '(no topic theme)') AS theme_label, *
-    FROM selected_action_themes($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    FROM selected_theme_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
     WHERE len($themes) = 0 OR list_contains($themes, theme)
 ),
 per_rec AS (

@@ -4,7 +4,7 @@
 -- have one decimal and are NULL when there is nothing to divide by. Overdue: target date before
 -- $as_of and status not complete or closed_other; actions without a target date are counted apart.
 WITH sel AS (
-    SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    SELECT * FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
 ),
 per_rec AS (
     SELECT recommendation_id, bool_and(is_complete) AS complete FROM sel GROUP BY recommendation_id

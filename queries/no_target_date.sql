@@ -2,29 +2,27 @@
 -- params: as_of, partnerships, year_from, year_to, agencies, agency_types, levels, themes
 -- `target_date_raw` shows what the plan said instead (empty, or a note the importer could not read).
 WITH rows AS (
-    SELECT * FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'no_target_date')
+    SELECT * FROM selected_agency_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'no_target_date')
 ),
+-- One row per action: its agencies listed, then its text and its recommendation's joined on.
 named AS (
-    SELECT action_id,
+    SELECT action_id, case_id,
            string_agg(CASE WHEN agency_known OR agency = '(no agency named)' THEN agency ELSE agency || ' (unknown)' END,
                       '; ' ORDER BY agency) AS agencies,
            bool_or(NOT agency_known AND agency <> '(no agency named)') AS has_unknown_agency
     FROM rows
-    GROUP BY action_id
-),
-sel AS (
-    SELECT * EXCLUDE (agency, agency_canonical, agency_known, agency_type, agency_via)
-    FROM rows
-    QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY agency) = 1
+    GROUP BY action_id, case_id
 ),
 final AS (
-    SELECT sel.case_id, sel.reference, sel.partnership,
-           sel.recommendation_id, sel.number AS recommendation_number, sel.sort_key AS recommendation_sort_key,
-           sel.action_id, sel.seq AS action_seq, sel.action_text,
+    SELECT c.case_id, c.reference, c.partnership,
+           r.recommendation_id, r.number AS recommendation_number, r.sort_key AS recommendation_sort_key,
+           a.action_id, a.seq AS action_seq, a.text AS action_text,
            n.agencies,
-           sel.target_date_raw, sel.status, sel.status_raw,
-           sel.src_file, sel.src_location, sel.src_rows
-    FROM sel
-    JOIN named n USING (action_id)
+           a.target_date_raw, a.status, a.status_raw,
+           a.src_file, a.src_location, a.src_rows
+    FROM named n
+    JOIN action a ON a.action_id = n.action_id
+    JOIN recommendation r ON r.recommendation_id = a.recommendation_id
+    JOIN dhr_case c ON c.case_id = n.case_id
 )
 SELECT * FROM final ORDER BY partnership, reference, recommendation_sort_key, action_seq

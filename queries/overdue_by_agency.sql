@@ -5,7 +5,7 @@
 -- agency is unknown (agency_known false); actions with no agency at all show "(no agency named)".
 WITH grouped AS (
     SELECT agency, agency_canonical, agency_known, agency_type, action_id, days_overdue, target_date
-    FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'overdue')
+    FROM selected_agency_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'overdue')
     WHERE (len($agencies) = 0 OR list_contains($agencies, agency_canonical))
       AND (len($agency_types) = 0 OR list_contains($agency_types, agency_type))
 ),

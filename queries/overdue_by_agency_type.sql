@@ -3,7 +3,7 @@
 -- An action whose agencies are of two types counts once for each type here.
 WITH grouped AS (
     SELECT DISTINCT agency_type, action_id, days_overdue, target_date
-    FROM selected_action_agencies($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'overdue')
+    FROM selected_agency_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'overdue')
     WHERE len($agency_types) = 0 OR list_contains($agency_types, agency_type)
 ),
 final AS (

@@ -16,23 +16,7 @@ selected AS (
     JOIN dhr_case c ON c.case_id = ch.case_id
     JOIN action a ON a.action_id = ch.action_id
     WHERE case_matches(c.partnership, c.year, $partnerships, $year_from, $year_to)
-      AND (len($agencies) = 0
-           OR ch.action_id IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND list_contains($agencies, agency))
-           OR (ch.action_id NOT IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND action_id IS NOT NULL)
-               AND a.recommendation_id IN (SELECT recommendation_id FROM agency_link
-                                           WHERE role = 'owner' AND action_id IS NULL AND list_contains($agencies, agency))))
-      AND (len($agency_types) = 0
-           OR ch.action_id IN (SELECT action_id FROM agency_link WHERE role = 'lead'
-                               AND list_contains($agency_types, coalesce(agency_type, 'Unknown')))
-           OR (ch.action_id NOT IN (SELECT action_id FROM agency_link WHERE role = 'lead' AND action_id IS NOT NULL)
-               AND a.recommendation_id IN (SELECT recommendation_id FROM agency_link
-                                           WHERE role = 'owner' AND action_id IS NULL
-                                             AND list_contains($agency_types, coalesce(agency_type, 'Unknown')))))
-      AND (len($themes) = 0
-           OR a.recommendation_id IN (SELECT recommendation_id FROM theme_match
-                                      WHERE action_id IS NULL AND axis = 'topic' AND list_contains($themes, theme))
-           OR ch.action_id IN (SELECT action_id FROM theme_match
-                               WHERE action_id IS NOT NULL AND axis = 'topic' AND list_contains($themes, theme)))
+      AND action_matches(ch.action_id, a.recommendation_id, $agencies, $agency_types, $themes)
 ),
 final AS (
     SELECT s.change, s.slip_reasons,

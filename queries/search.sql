@@ -10,11 +10,17 @@ WITH words AS (
 sel AS (
     SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
 ),
+-- A recommendation's text is one document, found once per source file of its selected actions.
+rec_docs AS (
+    SELECT DISTINCT recommendation_id, src_file FROM sel
+),
 docs AS (
-    SELECT DISTINCT case_id, reference, partnership, year, recommendation_id, number, sort_key,
+    SELECT c.case_id, c.reference, c.partnership, c.year, r.recommendation_id, r.number, r.sort_key,
            CAST(NULL AS INTEGER) AS action_id, CAST(NULL AS INTEGER) AS seq,
-           'recommendation' AS field, recommendation_text AS text, src_file
-    FROM sel
+           'recommendation' AS field, r.text, d.src_file
+    FROM rec_docs d
+    JOIN recommendation r ON r.recommendation_id = d.recommendation_id
+    JOIN dhr_case c ON c.case_id = r.case_id
     UNION ALL
     SELECT case_id, reference, partnership, year, recommendation_id, number, sort_key, action_id, seq,
            'action', action_text, src_file
@@ -24,10 +30,13 @@ docs AS (
            'update', update_text, src_file
     FROM sel WHERE update_text IS NOT NULL AND update_text <> ''
 ),
+-- Every word must appear. The first word is checked on its own first: a plain comparison is much
+-- cheaper than the per-row list of checks, which then runs only on the texts that passed it.
 hits AS (
     SELECT d.*, lower(d.text) AS low, w.words, w.phrase
     FROM docs d, words w
     WHERE len(w.words) > 0
+      AND contains(lower(d.text), w.words[1])
       AND list_bool_and(list_transform(w.words, lambda x: contains(lower(d.text), x)))
 ),
 final AS (

@@ -3,7 +3,7 @@
 -- Every status appears (zero when none), in the order complete, in_progress, not_started,
 -- off_track, closed_other, unknown.
 WITH sel AS (
-    SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    SELECT * FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
 ),
 statuses AS (
     SELECT * FROM (VALUES (1, 'complete'), (2, 'in_progress'), (3, 'not_started'),

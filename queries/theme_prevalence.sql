@@ -3,26 +3,27 @@
 -- A case has a theme when its plan in force matched it anywhere (recommendation, action or update
 -- text). The denominator is every case passing the case filters (partnerships, years); $themes
 -- only limits which themes are listed. Themes matched in no case do not appear.
-WITH ct AS (
-    SELECT * FROM case_themes($as_of, $partnerships, $year_from, $year_to)
+-- Cases and recommendations are counted in one pass over the distinct (theme, recommendation) matches.
+WITH cases AS MATERIALIZED (
+    SELECT case_id, plan_version_id FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
 ),
 total AS (
-    SELECT count(DISTINCT case_id) AS cases_total FROM ct
+    SELECT count(*) AS cases_total FROM cases
 ),
-recs AS (
-    SELECT t.theme, count(DISTINCT t.recommendation_id) AS recommendations
-    FROM plan_in_force($as_of) p
-    JOIN theme_match t ON t.plan_version_id = p.plan_version_id AND t.axis = 'topic'
-    WHERE t.case_id IN (SELECT case_id FROM ct)
-    GROUP BY t.theme
+matches AS (
+    SELECT DISTINCT t.theme, t.recommendation_id, t.case_id
+    FROM theme_match t
+    WHERE t.axis = 'topic' AND t.plan_version_id IN (SELECT plan_version_id FROM cases)
+      AND (len($themes) = 0 OR list_contains($themes, t.theme))
+),
+per_theme AS (
+    SELECT theme, count(DISTINCT case_id) AS cases, count(*) AS recommendations
+    FROM matches
+    GROUP BY theme
 ),
 final AS (
-    SELECT ct.theme, count(*) AS cases, any_value(total.cases_total) AS cases_total,
-           round(100.0 * count(*) / any_value(total.cases_total), 1) AS pct_cases,
-           any_value(recs.recommendations) AS recommendations
-    FROM ct CROSS JOIN total
-    LEFT JOIN recs ON recs.theme = ct.theme
-    WHERE ct.theme IS NOT NULL AND (len($themes) = 0 OR list_contains($themes, ct.theme))
-    GROUP BY ct.theme
+    SELECT p.theme, p.cases, t.cases_total, round(100.0 * p.cases / t.cases_total, 1) AS pct_cases,
+           p.recommendations
+    FROM per_theme p CROSS JOIN total t
 )
 SELECT * FROM final ORDER BY cases DESC, theme

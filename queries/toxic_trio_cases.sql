@@ -5,7 +5,7 @@ WITH cases AS (
 ),
 trio_actions AS (
     SELECT x.case_id, x.is_complete, x.is_overdue
-    FROM trio_related_actions($as_of) x
+    FROM trio_related_facts($as_of) x
     WHERE x.case_id IN (SELECT case_id FROM cases WHERE is_trio)
 ),
 per_case AS (

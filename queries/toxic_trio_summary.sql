@@ -8,7 +8,7 @@ WITH cases AS (
 ),
 trio_actions AS (
     SELECT x.*
-    FROM trio_related_actions($as_of) x
+    FROM trio_related_facts($as_of) x
     WHERE x.case_id IN (SELECT case_id FROM cases WHERE is_trio)
 ),
 case_figures AS (

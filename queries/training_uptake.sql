@@ -4,10 +4,10 @@
 -- or their recommendation's). Uptake evidence: rows found in the update text of the plans in force
 -- (see uptake_evidence_list), counted for the recommendations of the selected actions.
 WITH training AS (
-    SELECT * FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, ['training'])
+    SELECT * FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, ['training'])
 ),
 sel_recs AS (
-    SELECT DISTINCT recommendation_id FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    SELECT DISTINCT recommendation_id FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
 ),
 evidence AS (
     SELECT u.*

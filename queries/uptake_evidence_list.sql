@@ -3,7 +3,7 @@
 -- Polarity: negative ("poor take up", "tailed off"), positive ("85% of staff trained"), planned
 -- ("all officers trained by summer 2023"). Negative first. Snippets are update text and may name staff.
 WITH sel_recs AS (
-    SELECT DISTINCT recommendation_id FROM selected_actions($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    SELECT DISTINCT recommendation_id FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
 ),
 final AS (
     SELECT u.polarity, u.phrase, u.snippet,
