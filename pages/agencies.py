@@ -24,12 +24,12 @@ if not kpis["actions"]:
     st.stop()
 
 AGENCY_COLUMNS = ["agency", "agency_type", "agency_known"]
+# Who, how late and what first: the columns an agency lead is chased with; the rest after them.
 OVERDUE_COLUMNS = {
-    "reference": "Case", "partnership": "Partnership", "recommendation_number": "Rec.",
-    "recommendation_text": "Recommendation", "action_text": "Action", "agencies": "Agencies",
-    "target_date_raw": "Target (as written)", "target_date": "Target date", "days_overdue": "Days overdue",
-    "ageing_bucket": "Overdue for", "status_raw": "Status (as written)", "src_file": "File",
-    "src_location": "Place in file", "src_rows": "Rows",
+    "reference": "Case", "partnership": "Partnership", "agencies": "Agencies", "days_overdue": "Days overdue",
+    "target_date": "Target date", "action_text": "Action", "recommendation_number": "Rec.",
+    "recommendation_text": "Recommendation", "ageing_bucket": "Overdue for", "target_date_raw": "Target (as written)",
+    "status_raw": "Status (as written)", "src_file": "File", "src_location": "Place in file", "src_rows": "Rows",
 }
 
 
@@ -59,8 +59,8 @@ def show_overdue_list() -> None:
     shown = table.head(ui.TABLE_ROWS)
     st.dataframe(shown, hide_index=True, column_config={
         "Target date": st.column_config.DateColumn(format="DD/MM/YYYY"),
-        "Recommendation": st.column_config.TextColumn(width="large"),
-        "Action": st.column_config.TextColumn(width="medium"),
+        "Action": st.column_config.TextColumn(width="large"),
+        "Recommendation": st.column_config.TextColumn(width="medium"),
     })
     if len(table) > len(shown):
         st.caption(f"The {len(shown):,} oldest of {len(table):,} overdue actions; the downloads have them all, "
