@@ -89,6 +89,8 @@ def test_cli_imports_then_says_a_second_import_is_a_no_op(tmp_path, seed_bytes):
     assert "regrouped" not in second.stdout
     listing = cli("list", db_path=tmp_path / "t.duckdb")
     assert "Case No. 16" in listing.stdout and "2023-01-12" in listing.stdout
+    con = db.connect(tmp_path / "t.duckdb", read_only=True)
+    assert con.execute("SELECT count(*) FROM dhrd_incident").fetchone()[0] > 600  # national figures ready
 
 
 def test_cli_dry_run_prints_the_preview_and_stores_nothing(tmp_path, seed_bytes):

@@ -16,13 +16,16 @@ import pandas as pd
 import streamlit as st
 
 from dhrlearn import config
+from dhrlearn.analytics import ensure_dhrd
 from dhrlearn.filters import Filters
 from dhrlearn.store import db
 
 
 @st.cache_resource(show_spinner=False)
 def _connect(path: str):
-    return db.connect(path)
+    con = db.connect(path)
+    ensure_dhrd(con)  # national reference figures, loaded once per database
+    return con
 
 
 def connection():

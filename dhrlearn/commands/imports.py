@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from dhrlearn import review
+from dhrlearn.analytics import ensure_dhrd
 from dhrlearn.store import db
 from dhrlearn.themes import regroup_recurring
 
@@ -22,6 +23,7 @@ def run_import(args) -> int:
     if args.dry_run:
         return _dry_run(args)
     con = db.connect(args.db)
+    ensure_dhrd(con)  # national reference figures beside the local ones
     failed = imported = 0
     for path in args.files:
         result = review.import_file(con, path, _overrides(args))
