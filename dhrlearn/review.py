@@ -177,7 +177,11 @@ def commit(con: duckdb.DuckDBPyConnection, preview: FilePreview) -> ImportResult
     if not preview.ok:
         log_failure(con, preview.name, preview.sha256, preview.error)
         return ImportResult(preview.name, "failed", preview.error)
-    return commit_plans(con, preview.plans, preview.name)
+    try:
+        return commit_plans(con, preview.plans, preview.name)
+    except duckdb.Error as exc:  # rolled back and logged by commit_plans
+        return ImportResult(preview.name, "failed",
+                            f"{preview.name}: could not be stored ({exc}); nothing was changed")
 
 
 def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, overrides=None) -> ImportResult:

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dhrlearn import config, importers, review
+from dhrlearn.themes import regroup_recurring
 from ui import components as ui
 from ui import data
 
@@ -103,6 +104,10 @@ if uploads:
                 preview = review.apply_corrections(previews[i], edited[i])
                 with data.connection().cursor() as cursor:
                     results.append(review.commit(cursor, preview))
+            if any(r.outcome == "imported" for r in results):
+                progress.update(label="Finding recommendations that recur across cases…")
+                with data.connection().cursor() as cursor:
+                    regroup_recurring(cursor)
             progress.update(label="Done.", state="complete")
         data.changed()
         st.session_state[RESULTS] = results
