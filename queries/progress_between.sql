@@ -4,10 +4,16 @@
 -- actions by case + recommendation sort_key + action seq (see action_changes in migration 003).
 -- Slipped: not complete or closed at $date_to and became off_track, or its target date passed
 -- in between ($date_from <= target < $date_to), or its target moved later. Unchanged actions are left out.
-WITH changes AS (
+-- Only the plans of cases passing the case filters are compared (actions pair within a case).
+WITH cases AS (
+    SELECT case_id FROM dhr_case WHERE case_matches(partnership, year, $partnerships, $year_from, $year_to)
+),
+changes AS (
     SELECT *
-    FROM action_changes((SELECT coalesce(list(plan_version_id), []) FROM plan_in_force($date_from)),
-                        (SELECT coalesce(list(plan_version_id), []) FROM plan_in_force($date_to)),
+    FROM action_changes((SELECT coalesce(list(plan_version_id), []) FROM plan_in_force($date_from)
+                         WHERE case_id IN (SELECT case_id FROM cases)),
+                        (SELECT coalesce(list(plan_version_id), []) FROM plan_in_force($date_to)
+                         WHERE case_id IN (SELECT case_id FROM cases)),
                         $date_from, $date_to)
     WHERE change IS NOT NULL
 ),
