@@ -24,7 +24,8 @@ final AS (
            count(DISTINCT m.partnership) AS partnerships,
            min(m.year) AS first_year, max(m.year) AS last_year,
            list_sort(list_distinct(list(m.year))) AS years,
-           string_agg(DISTINCT m.reference || ' (' || m.partnership || coalesce(', ' || m.year, '') || ')', '; ') AS case_list,
+           string_agg(DISTINCT m.reference || ' (' || m.partnership || coalesce(', ' || m.year, '') || ')', '; '
+                      ORDER BY m.reference || ' (' || m.partnership || coalesce(', ' || m.year, '') || ')') AS case_list,
            arg_max(m.text, m.similarity) AS representative_text,
            count(*) FILTER (WHERE d.complete) AS recommendations_complete,
            round(100.0 * count(*) FILTER (WHERE d.complete) / count(*), 1) AS pct_recommendations_complete
