@@ -89,8 +89,11 @@ def test_same_bytes_twice_is_a_no_op_that_says_so(con):
 def test_newer_plan_for_same_case_adds_a_version_and_keeps_the_old(con):
     commit_plans(con, [make_plan()], "plan.xlsx")
     newer = make_plan(sha="b" * 64, as_of=dt.date(2023, 6, 1), statuses=("complete", "complete"))
+    newer.case.year, newer.case.region = 2021, "West Midlands"
     commit_plans(con, [newer], "plan-june.xlsx")
     assert count(con, "dhr_case") == 1
+    # the later plan fills what the case did not know yet, and overwrites nothing
+    assert con.execute("SELECT year, region, area FROM dhr_case").fetchone() == (2021, "West Midlands", None)
     versions = con.execute("SELECT as_of_date FROM plan_version ORDER BY as_of_date").fetchall()
     assert versions == [(dt.date(2023, 1, 12),), (dt.date(2023, 6, 1),)]
     assert count(con, "action") == 4

@@ -119,21 +119,33 @@ def _case_ids(con, plans: list[ParsedPlan]) -> list[int]:
          "year": p.case.year, "publication_date": p.case.publication_date, "is_demo": p.case.is_demo}
         for p in new
     ], {"publication_date": "date"}))
-    for plan in plans:
-        if plan not in new:
-            _update_case(con, found[(plan.case.partnership, plan.case.reference)], plan)
+    _fill_known_cases(con, [(found[(p.case.partnership, p.case.reference)], p) for p in plans if p not in new])
     return [found[key] for key in keys]
 
 
-def _update_case(con, case_id: int, plan: ParsedPlan) -> None:
+def _fill_known_cases(con, known: list[tuple[int, ParsedPlan]]) -> None:
     """Later plans may know more about a case than earlier ones did; never overwrite what is known."""
-    case = plan.case
-    con.execute(
-        """UPDATE dhr_case SET area = coalesce(area, ?), region = coalesce(region, ?),
-               year = coalesce(year, ?), publication_date = coalesce(publication_date, ?)
-           WHERE case_id = ?""",
-        [case.area or None, case.region or None, case.year, case.publication_date, case_id],
-    )
+    facts = _frame([
+        {"case_id": case_id, "area": p.case.area or None, "region": p.case.region or None,
+         "year": p.case.year, "publication_date": p.case.publication_date}
+        for case_id, p in known
+        if p.case.area or p.case.region or p.case.year or p.case.publication_date
+    ], {"publication_date": "date"})
+    if facts.empty:
+        return
+    con.register("known_facts", facts)
+    try:
+        con.execute(
+            """UPDATE dhr_case SET area = coalesce(dhr_case.area, f.area),
+                   region = coalesce(dhr_case.region, f.region), year = coalesce(dhr_case.year, f.year),
+                   publication_date = coalesce(dhr_case.publication_date, f.publication_date)
+               FROM (SELECT case_id, any_value(area) AS area, any_value(region) AS region,
+                            any_value(year) AS year, any_value(publication_date) AS publication_date
+                     FROM known_facts GROUP BY case_id) f
+               WHERE dhr_case.case_id = f.case_id"""
+        )
+    finally:
+        con.unregister("known_facts")
 
 
 def _next_ids(con, sequence: str, n: int) -> list[int]:
@@ -151,9 +163,11 @@ def _insert_plans(con, plans: list[ParsedPlan]) -> list[int]:
          "sha256": p.sha256, "format": p.format, "importer_version": p.importer_version}
         for p, c, v in zip(plans, case_ids, version_ids)
     ], {"as_of_date": "date"}))
+    rec_ids = iter(_next_ids(con, "seq_recommendation", sum(len(p.recommendations) for p in plans)))
+    action_ids = iter(_next_ids(con, "seq_action", sum(len(p.actions) for p in plans)))
     rows: dict[str, list[dict]] = {"recommendation": [], "action": [], "agency_link": [], "import_warning": []}
     for plan, case_id, version_id in zip(plans, case_ids, version_ids):
-        for table, plan_rows in _plan_rows(con, plan, case_id, version_id).items():
+        for table, plan_rows in _plan_rows(plan, case_id, version_id, rec_ids, action_ids).items():
             rows[table] += plan_rows
     dates = {"action": {"target_date": "date", "completion_date": "date"}}
     for table, table_rows in rows.items():
@@ -189,13 +203,12 @@ def _links(refs: list[AgencyRef], role: str, **ids) -> list[dict]:
     ]
 
 
-def _plan_rows(con, plan: ParsedPlan, case_id: int, version_id: int) -> dict[str, list[dict]]:
-    """The plan as rows per table, ids reserved from the sequences."""
-    rec_ids = _next_ids(con, "seq_recommendation", len(plan.recommendations))
-    action_ids = iter(_next_ids(con, "seq_action", len(plan.actions)))
+def _plan_rows(plan: ParsedPlan, case_id: int, version_id: int, rec_ids, action_ids) -> dict[str, list[dict]]:
+    """The plan as rows per table, taking ids from the iterators reserved for the file."""
     recs, actions, links = [], [], []
     base = {"case_id": case_id, "plan_version_id": version_id}
-    for rec, rec_id in zip(plan.recommendations, rec_ids):
+    for rec in plan.recommendations:
+        rec_id = next(rec_ids)
         recs.append({
             "recommendation_id": rec_id, **base, "number_raw": rec.number_raw, "number": rec.number,
             "sort_key": rec.sort_key, "text": rec.text, "level": rec.level, "scope_raw": rec.scope_raw or None,
