@@ -570,6 +570,8 @@ def regroup_recurring(con: duckdb.DuckDBPyConnection) -> int:
     return int(groups["group_id"].nunique())
 
 
+RETAG_BATCH = 2_000  # plan versions tagged at a time by retag_all
+
 _LATEST_RECOMMENDATIONS = """
     WITH latest AS (  -- each case's newest plan version: latest as-of date, then latest import
         SELECT case_id, plan_version_id AS pv FROM plan_version
@@ -590,15 +592,20 @@ def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> d
     """
     from dhrlearn.recurring import group_recommendations
 
+    versions = [row[0] for row in con.execute("SELECT plan_version_id FROM plan_version ORDER BY 1").fetchall()]
     if own_transaction:
         con.execute("BEGIN TRANSACTION")
     try:
-        themes, uptake = _tag_rows(_source_texts(con, None))
-        groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
         for table in ("theme_match", "uptake_evidence", "recurring_member"):
             con.execute(f"DELETE FROM {table}")
-        _insert(con, "theme_match", themes)
-        _insert(con, "uptake_evidence", uptake)
+        themes = uptake = 0
+        # In batches of plan versions, so memory stays flat however large the store is.
+        for start in range(0, len(versions), RETAG_BATCH):
+            batch_themes, batch_uptake = _tag_rows(_source_texts(con, versions[start:start + RETAG_BATCH]))
+            _insert(con, "theme_match", batch_themes)
+            _insert(con, "uptake_evidence", batch_uptake)
+            themes, uptake = themes + len(batch_themes), uptake + len(batch_uptake)
+        groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
         _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
         if own_transaction:
             con.execute("COMMIT")
@@ -607,8 +614,8 @@ def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> d
             con.execute("ROLLBACK")
         raise
     return {
-        "theme_match": len(themes),
-        "uptake_evidence": len(uptake),
+        "theme_match": themes,
+        "uptake_evidence": uptake,
         "recurring_member": len(groups),
         "recurring_groups": int(groups["group_id"].nunique()),
     }

@@ -114,3 +114,13 @@ def test_retag_command_prints_counts(tmp_path, capsys):
     con = connect(path)
     assert rows(con, "SELECT theme FROM theme_match WHERE axis = 'topic' ORDER BY 1") == [("public_awareness",)]
     con.close()
+
+
+def test_retag_all_in_batches_stores_the_same_rows(con, monkeypatch):
+    import dhrlearn.themes as themes
+
+    retag_all(con)
+    whole = con.execute("SELECT * FROM theme_match ORDER BY ALL").fetchall()
+    monkeypatch.setattr(themes, "RETAG_BATCH", 1)  # one plan version at a time
+    retag_all(con)
+    assert con.execute("SELECT * FROM theme_match ORDER BY ALL").fetchall() == whole and whole

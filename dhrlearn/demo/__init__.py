@@ -57,7 +57,7 @@ def build_database(target: str | Path, source_dir: Path = DEMO_DIR, progress=Non
                 actions += result.actions
                 if progress:
                     progress(number, len(files), path.name)
-            _retag(con)
+            _finish(con)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -67,13 +67,14 @@ def build_database(target: str | Path, source_dir: Path = DEMO_DIR, progress=Non
     return {"files": len(files), "actions": actions, "seconds": time.perf_counter() - started}
 
 
-def _retag(con) -> None:
-    """Recurring-recommendation groups span cases, so they are built once all files are in."""
-    try:
-        from dhrlearn.themes import retag_all
-    except ImportError:
-        return
-    retag_all(con)
+def _finish(con) -> None:
+    """Themes were tagged file by file at import; recurring groups span cases, so they come last,
+    with the national reference figures."""
+    from dhrlearn.analytics import ensure_dhrd
+    from dhrlearn.themes import regroup_recurring
+
+    regroup_recurring(con)
+    ensure_dhrd(con)
 
 
 def _remove(path: Path) -> None:
