@@ -72,3 +72,14 @@ def test_utf16_csv_from_excel_unicode_text():
     text = "Recommendation\tLead Agency\r\n1 Women’s Aid to review\tWomen’s Aid\r\n"
     [plan] = parse_bytes(text.encode("utf-16"), "plan.csv")
     assert plan.recommendations[0].actions[0].lead_agency_raw == "Women’s Aid"
+
+
+def test_tracker_cases_take_the_year_in_their_reference_else_the_title_year():
+    text = (
+        "Action plan as at: 20/06/2017\nYear of death: 2015\n"
+        "Case,Partnership,Recommendation,Action to take,Lead Agency,Target Date,Status\n"
+        "DHR 2014/03,North CSP,Recommendation 1 Review training,Deliver training,WMP,Jan 2017,Complete\n"
+        "BENCH-7,North CSP,Recommendation 1 Audit DVDS,Audit,WMP,Mar 2017,Ongoing\n"
+    )
+    years = {p.case.reference: p.case.year for p in parse_bytes(text.encode(), "tracker.csv")}
+    assert years == {"DHR 2014/03": 2014, "BENCH-7": 2015}

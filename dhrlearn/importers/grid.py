@@ -465,9 +465,9 @@ class _TableReader:
                               warnings=self.file_warnings + group.warnings, **plan_fields)
             plan.case.reference = key or plan.case.reference
             plan.case.partnership = group.partnership or plan.case.partnership
-            if self.case_column_seen:  # a tracker's title speaks for no one case: year from the reference
+            if self.case_column_seen:  # a tracker: a year in the reference, else the one its title states
                 year = _YEAR.search(key)
-                plan.case.year = int(year.group(1)) if year else None
+                plan.case.year = int(year.group(1)) if year else case.year
             plans.append(plan)
         if not plans:
             plan = ParsedPlan(source_file=self.file, case=case, as_of_date=as_of, warnings=self.file_warnings,
