@@ -493,12 +493,14 @@ def _source_texts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
     if plan_version_ids is None:
         sql = _SOURCE_TEXTS.format(where_r="TRUE", where_a="TRUE")
         return con.execute(sql).df()
-    sql = _SOURCE_TEXTS.format(where_r="list_contains($pvs, r.plan_version_id)",
-                               where_a="list_contains($pvs, a.plan_version_id)")
-    return con.execute(sql, {"pvs": list(plan_version_ids)}).df()
+    # The range lets DuckDB skip row groups outside the batch before testing membership.
+    where = "{t}.plan_version_id BETWEEN $lo AND $hi AND list_contains($pvs, {t}.plan_version_id)"
+    sql = _SOURCE_TEXTS.format(where_r=where.format(t="r"), where_a=where.format(t="a"))
+    ids = list(plan_version_ids)
+    return con.execute(sql, {"pvs": ids, "lo": min(ids), "hi": max(ids)}).df()
 
 
-def _tag_rows(texts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _tag_rows(texts: pd.DataFrame, memo: dict | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Theme-match rows and uptake-evidence rows for the texts (one DataFrame each).
 
     Each distinct text is tagged once: plans repeat texts ("Complete", standard actions, whole plans
@@ -506,16 +508,21 @@ def _tag_rows(texts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     from dhrlearn.uptake import find_uptake
 
-    tags = {text: tag_text(text) for text in texts["text"].unique()}
-    updates = texts.loc[texts["field"] == "update", "text"].unique()
-    evidence = {text: find_uptake(text) for text in updates}
+    memo = {} if memo is None else memo  # text -> [themes, uptake]; shared by retag_all's batches
+    for text in texts["text"].unique():
+        if text not in memo:
+            memo[text] = [tag_text(text), None]
+    for text in texts.loc[texts["field"] == "update", "text"].unique():
+        if memo[text][1] is None:
+            memo[text][1] = find_uptake(text)
     themes, uptake = [], []
     for case_id, pv, rec, act, fld, text in texts.itertuples(index=False, name=None):
         act = None if pd.isna(act) else int(act)
-        for m in tags[text]:
+        tags, evidence = memo[text]
+        for m in tags:
             themes.append((case_id, pv, rec, act, m.axis, m.theme, fld, "; ".join(m.matched)))
         if fld == "update":
-            for ev in evidence[text]:
+            for ev in evidence:
                 uptake.append((case_id, pv, rec, act, ev.polarity, ev.phrase, ev.snippet))
     return (
         pd.DataFrame(themes, columns=THEME_COLUMNS).astype({"action_id": "Int64"}),
@@ -599,9 +606,11 @@ def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> d
         for table in ("theme_match", "uptake_evidence", "recurring_member"):
             con.execute(f"DELETE FROM {table}")
         themes = uptake = 0
+        memo: dict = {}  # plan versions repeat most texts: tag each distinct text once
         # In batches of plan versions, so memory stays flat however large the store is.
         for start in range(0, len(versions), RETAG_BATCH):
-            batch_themes, batch_uptake = _tag_rows(_source_texts(con, versions[start:start + RETAG_BATCH]))
+            batch = _source_texts(con, versions[start:start + RETAG_BATCH])
+            batch_themes, batch_uptake = _tag_rows(batch, memo)
             _insert(con, "theme_match", batch_themes)
             _insert(con, "uptake_evidence", batch_uptake)
             themes, uptake = themes + len(batch_themes), uptake + len(batch_uptake)
