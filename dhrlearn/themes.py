@@ -552,10 +552,11 @@ def tag_plan_versions(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int
     One pass for a whole imported file, however many cases it holds. Runs inside the caller's
     transaction when there is one. Returns (theme rows, uptake rows).
     """
-    ids = {"pvs": list(plan_version_ids)}
+    ids = {"pvs": list(plan_version_ids), "lo": min(plan_version_ids), "hi": max(plan_version_ids)}
     themes, uptake = _tag_rows(_source_texts(con, plan_version_ids))
-    con.execute("DELETE FROM theme_match WHERE list_contains($pvs, plan_version_id)", ids)
-    con.execute("DELETE FROM uptake_evidence WHERE list_contains($pvs, plan_version_id)", ids)
+    for table in ("theme_match", "uptake_evidence"):  # the range skips row groups of older versions
+        con.execute(f"DELETE FROM {table} WHERE plan_version_id BETWEEN $lo AND $hi "
+                    "AND list_contains($pvs, plan_version_id)", ids)
     _insert(con, "theme_match", themes)
     _insert(con, "uptake_evidence", uptake)
     return len(themes), len(uptake)
