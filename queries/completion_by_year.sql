@@ -5,17 +5,13 @@
 WITH sel AS (
     SELECT * FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
 ),
-grouped AS (
-    SELECT sel.*
-    FROM sel
-),
 per_rec AS (
     SELECT year, recommendation_id,
            count(*) AS actions,
            count(*) FILTER (WHERE is_complete) AS complete,
            count(*) FILTER (WHERE is_overdue) AS overdue,
            max(days_overdue) AS oldest_overdue_days
-    FROM grouped
+    FROM sel
     GROUP BY ALL
 ),
 final AS (

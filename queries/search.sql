@@ -3,7 +3,7 @@
 -- Every word of $q must appear (case-insensitive, as a substring); the exact phrase scores
 -- higher, then the number of occurrences. A recommendation's own text is one hit (action_seq NULL);
 -- an action's text and its update text are hits of their own. Update text may name staff.
--- Texts are matched first (see text_matches in migration 008), then kept when they belong to the
+-- Texts are matched first (see text_matches in dhrlearn/store/migrations/002_analytics.sql), then kept when they belong to the
 -- selected actions, and only the hits get their case and recommendation columns.
 WITH sel AS MATERIALIZED (
     SELECT action_id, recommendation_id, src_file
