@@ -184,14 +184,19 @@ def commit(con: duckdb.DuckDBPyConnection, preview: FilePreview) -> ImportResult
                             f"{preview.name}: could not be stored ({exc}); nothing was changed")
 
 
-def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, overrides=None) -> ImportResult:
-    """Parse, normalise and store one file with no manual review (command line, demo build)."""
+def preview_path(path: str | Path, overrides=None, con: duckdb.DuckDBPyConnection | None = None) -> FilePreview:
+    """Like preview_bytes for a file on disk; a file too large or unreadable gets an error, unread."""
     path = Path(path)
     try:
         importers.check_size(path.stat().st_size, path.name)
         data = path.read_bytes()
     except ImportFailed as exc:
-        return commit(con, FilePreview(path.name, "", error=str(exc)))
+        return FilePreview(path.name, "", error=str(exc))
     except OSError as exc:
-        return ImportResult(path.name, "failed", f"{path.name}: cannot be read: {exc.strerror}")
-    return commit(con, preview_bytes(data, path.name, overrides, con))
+        return FilePreview(path.name, "", error=f"{path.name}: cannot be read: {exc.strerror}")
+    return preview_bytes(data, path.name, overrides, con)
+
+
+def import_file(con: duckdb.DuckDBPyConnection, path: str | Path, overrides=None) -> ImportResult:
+    """Parse, normalise and store one file with no manual review (command line, demo build)."""
+    return commit(con, preview_path(path, overrides, con))

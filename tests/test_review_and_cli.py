@@ -125,3 +125,11 @@ def test_cli_import_regroups_recommendations_that_recur_across_cases(tmp_path, s
         "SELECT group_id, count(DISTINCT case_id) FROM recurring_member GROUP BY group_id"
     ).fetchall()
     assert len(groups) >= 10 and all(cases == 2 for _, cases in groups)
+
+
+def test_cli_dry_run_names_a_missing_and_an_empty_file(tmp_path):
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    run = cli("import", "--dry-run", str(tmp_path / "gone.pdf"), str(empty), db_path=tmp_path / "t.duckdb")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "gone.pdf: cannot be read" in run.stderr and "empty.docx: the file is empty" in run.stderr

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pandas as pd
 
@@ -42,20 +41,13 @@ def run_import(args) -> int:
 def _dry_run(args) -> int:
     failed = 0
     for path in args.files:
-        path = Path(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            print(f"error: {path.name}: cannot be read: {exc.strerror}", file=sys.stderr)
-            failed += 1
-            continue
-        preview = review.preview_bytes(data, path.name, _overrides(args))
+        preview = review.preview_path(path, _overrides(args))
         if not preview.ok:
             print(f"error: {preview.error}", file=sys.stderr)
             failed += 1
             continue
         summary = preview.summary()
-        print(f"{path.name}: would import {summary['cases']} case(s), {summary['recommendations']} "
+        print(f"{preview.name}: would import {summary['cases']} case(s), {summary['recommendations']} "
               f"recommendations, {summary['actions']} actions, {summary['warnings']} warnings")
         print(_table(preview.actions_frame()[PREVIEW_COLUMNS]))
         warnings = preview.warnings_frame()
