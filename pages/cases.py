@@ -21,7 +21,7 @@ case_id = int(case["case_id"])
 
 ui.kpi_row([
     ("Actions", f"{int(case['actions']):,}", f"In {int(case['recommendations'])} recommendations"),
-    ("Complete", f"{case['pct_actions_complete']:.0f}%" if case["actions"] else "–",
+    ("Complete", ui.percent(case["pct_actions_complete"]),
      f"{int(case['actions_complete'])} of {int(case['actions'])} actions"),
     ("Overdue", f"{int(case['overdue']):,}",
      f"Oldest {int(case['oldest_overdue_days'])} days" if pd.notna(case["oldest_overdue_days"]) else "None overdue"),

@@ -17,16 +17,12 @@ def _count(value) -> str:
     return "0" if pd.isna(value) else f"{int(value):,}"
 
 
-def _pct(value) -> str:
-    return "–" if pd.isna(value) else f"{value:.0f}%"
-
-
 oldest = kpis["oldest_overdue_days"]
 ui.kpi_row([
     ("Cases", _count(kpis["cases"]), "Reviews with an action plan in force on the as-of date"),
     ("Recommendations", _count(kpis["recommendations"]), "Recommendations in those plans"),
     ("Actions", _count(kpis["actions"]), "Actions agreed to deliver the recommendations"),
-    ("Complete", _pct(kpis["pct_actions_complete"]), "Share of actions whose status is complete"),
+    ("Complete", ui.percent(kpis["pct_actions_complete"]), "Share of actions whose status is complete"),
     ("Overdue", _count(kpis["overdue"]), "Target date passed, not complete or closed"),
     ("Oldest overdue", "–" if pd.isna(oldest) else f"{int(oldest):,} days",
      "Days since the target date of the longest-overdue action"),
@@ -39,7 +35,7 @@ by_case = data.query("completion_by_case", selected)
 behind = by_case.sort_values(["pct_actions_complete", "overdue"], ascending=[True, False]).iloc[0]
 st.markdown(
     f"**Furthest behind:** {behind['reference']} ({behind['partnership']}), "
-    f"{behind['pct_actions_complete']:.0f}% of {int(behind['actions'])} actions complete, "
+    f"{ui.percent(behind['pct_actions_complete'])} of {int(behind['actions'])} actions complete, "
     f"{int(behind['overdue'])} overdue."
 )
 

@@ -42,9 +42,9 @@ def show_toxic_trio() -> None:
     ui.kpi_row([
         ("Cases with the toxic trio", f"{int(trio['trio_cases'])} of {int(trio['cases'])}",
          "Plans raising both substance misuse and mental health, or naming the toxic trio"),
-        ("Share of cases", f"{trio['pct_trio_cases']:.0f}%" if trio["cases"] else "–", "Of the cases chosen"),
+        ("Share of cases", ui.percent(trio["pct_trio_cases"]), "Of the cases chosen"),
         ("Trio actions complete",
-         f"{trio['pct_trio_actions_complete']:.0f}%" if trio["trio_actions"] else "–",
+         ui.percent(trio["pct_trio_actions_complete"]),
          f"{int(trio['trio_actions_complete'])} of {int(trio['trio_actions'])} actions on substance misuse or "
          f"mental health in those cases; {int(trio['trio_actions_overdue'])} overdue"),
     ])
@@ -60,7 +60,7 @@ def show_training_uptake() -> None:
     ui.kpi_row([
         ("Training actions", f"{int(row['training_actions']):,}", "Actions about training, in the plans chosen"),
         ("Training actions complete",
-         f"{row['pct_training_actions_complete']:.0f}%" if row["training_actions"] else "–",
+         ui.percent(row["pct_training_actions_complete"]),
          f"{int(row['training_actions_overdue'])} overdue"),
         ("Cases with poor uptake reported", f"{int(row['cases_with_negative_evidence']):,}",
          "Cases whose updates say training uptake was poor or fell away"),

@@ -25,6 +25,12 @@ def _has_module(name: str) -> bool:
         return False
 
 
+def percent(value) -> str:
+    """A share as the queries give it (one decimal), shown as given: re-rounding 66.5 to a whole
+    number would disagree with the charts' labels."""
+    return "–" if value is None or pd.isna(value) else f"{value:.1f}%"
+
+
 def page_header(title: str, intro: str) -> None:
     frame.ensure()
     st.title(title)
