@@ -73,7 +73,11 @@ def print_accuracy() -> None:
     rows = labelled_rows()
     splits = sorted({r["split"] for r in rows} - {HELD_OUT})
     tables = {"tuning": accuracy_table([r for r in rows if r["split"] != HELD_OUT])}
-    tables[HELD_OUT] = accuracy_table([r for r in rows if r["split"] == HELD_OUT])
+    held_out = [r for r in rows if r["split"] == HELD_OUT]
+    if held_out:
+        tables[HELD_OUT] = accuracy_table(held_out)
+    else:
+        print(f"No '{HELD_OUT}' split in the labelled set: no held-out figures.")
     tables.update({s: accuracy_table([r for r in rows if r["split"] == s]) for s in splits})
     header = f"{'topic theme':24}" + "".join(f" | {name + ' n/P/R':>18}" for name in tables)
     counts = Counter(r["split"] for r in rows)

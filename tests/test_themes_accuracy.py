@@ -1,10 +1,10 @@
 """Precision and recall of the tagger per topic theme on the hand-labelled set (labels written before the rules).
 
 Every split but 'holdout' has been used to tune the rules and is held to the target per theme. The 'holdout'
-split (84 texts) was written, labelled and committed before the tagger was run on it and is never used to
-change a rule: it measures phrasing the rules have not seen, and is held to floors just under its measured
-figures (precision 0.92, recall 0.61) so that a change losing precision or recall on it fails. Every figure is
-printed by bench/bench_tagging.py.
+split was written, labelled and committed before the tagger was run on it and is never used to change a rule:
+it measures phrasing the rules have not seen, and is held to floors (HELD_OUT_MIN_PRECISION,
+HELD_OUT_MIN_RECALL) set just under its measured figures, so that a change losing precision or recall on it
+fails. Every figure is printed by bench/bench_tagging.py.
 """
 import csv
 from collections import Counter
@@ -15,6 +15,10 @@ from dhrlearn.themes import taxonomy, topic_themes
 LABELLED = Path(__file__).parent / "data" / "labelled_themes.csv"
 MIN_SUPPORT = 5  # themes with fewer labelled texts are reported by bench/bench_tagging.py, not asserted
 TARGET = 0.85
+HELD_OUT = "holdout"
+# Floors for the held-out split, micro averaged: set just under the figures measured on it when it was added.
+HELD_OUT_MIN_PRECISION = 0.9
+HELD_OUT_MIN_RECALL = 0.58
 
 
 def labelled():
@@ -43,7 +47,7 @@ def counts(rows):
 
 
 def test_precision_and_recall_per_topic_theme():
-    tp, fp, fn = counts([r for r in labelled() if r["split"] != "holdout"])
+    tp, fp, fn = counts([r for r in labelled() if r["split"] != HELD_OUT])
     failures = []
     checked = 0
     for theme in taxonomy().topic_themes():
@@ -59,9 +63,10 @@ def test_precision_and_recall_per_topic_theme():
 
 
 def test_unseen_phrasing_keeps_precision_and_most_recall():
-    held_out = [r for r in labelled() if r["split"] == "holdout"]
+    held_out = [r for r in labelled() if r["split"] == HELD_OUT]
     tp, fp, fn = counts(held_out)
     found, wrong, missed = sum(tp.values()), sum(fp.values()), sum(fn.values())
-    assert len(held_out) >= 40 and found + missed >= 150
-    assert found / (found + wrong) >= 0.9
-    assert found / (found + missed) >= 0.58
+    assert len(held_out) >= 40, f"the held-out split '{HELD_OUT}' has {len(held_out)} texts (40+ needed)"
+    assert found + missed >= 150
+    assert found / (found + wrong) >= HELD_OUT_MIN_PRECISION
+    assert found / (found + missed) >= HELD_OUT_MIN_RECALL
