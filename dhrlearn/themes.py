@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - other Python versions
     _sre = _sre_parse = None
 
 from dhrlearn import config
+from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 AXES = ("home_office", "topic")
@@ -559,6 +560,7 @@ def tag_plan_versions(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int
                     "AND list_contains($pvs, plan_version_id)", ids)
     _insert(con, "theme_match", themes)
     _insert(con, "uptake_evidence", uptake)
+    refresh_facts(con, plan_version_ids, THEME_FACTS)
     return len(themes), len(uptake)
 
 
@@ -615,6 +617,7 @@ def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> d
             _insert(con, "theme_match", batch_themes)
             _insert(con, "uptake_evidence", batch_uptake)
             themes, uptake = themes + len(batch_themes), uptake + len(batch_uptake)
+        refresh_facts(con, None, THEME_FACTS)
         groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
         _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
         if own_transaction:

@@ -3,31 +3,33 @@
 -- An action carrying two themes counts once for each (its own matches and its recommendation's).
 -- A recommendation counts in a group when it has selected actions there; it is complete when
 -- all of those actions are complete. Percentages have one decimal.
+-- The recommendation of each row is read from the stored flags (first_of_theme, complete_for_theme);
+-- an agency filter can leave only some of a recommendation's actions, so then they are worked out again.
 WITH grouped AS (
-    SELECT coalesce(theme, '(no topic theme)') AS theme_label, *
+    SELECT theme, is_complete, is_overdue, days_overdue,
+           first_of_theme AS first_of_recommendation, complete_for_theme AS recommendation_complete
     FROM selected_theme_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
-    WHERE len($themes) = 0 OR list_contains($themes, theme)
+    WHERE len($agencies) = 0 AND len($agency_types) = 0
+    UNION ALL
+    SELECT theme, is_complete, is_overdue, days_overdue,
+           action_id = min(action_id) OVER by_theme, bool_and(is_complete) OVER by_theme
+    FROM selected_theme_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    WHERE len($agencies) > 0 OR len($agency_types) > 0
+    WINDOW by_theme AS (PARTITION BY recommendation_id, theme)
 ),
-per_rec AS (
-    SELECT theme_label AS theme, recommendation_id,
+final AS (
+    SELECT coalesce(theme, '(no topic theme)') AS theme,
            count(*) AS actions,
-           count(*) FILTER (WHERE is_complete) AS complete,
+           count(*) FILTER (WHERE is_complete) AS actions_complete,
+           round(100.0 * count(*) FILTER (WHERE is_complete) / count(*), 1) AS pct_actions_complete,
+           count(*) FILTER (WHERE first_of_recommendation) AS recommendations,
+           count(*) FILTER (WHERE first_of_recommendation AND recommendation_complete) AS recommendations_complete,
+           round(100.0 * count(*) FILTER (WHERE first_of_recommendation AND recommendation_complete)
+                 / count(*) FILTER (WHERE first_of_recommendation), 1) AS pct_recommendations_complete,
            count(*) FILTER (WHERE is_overdue) AS overdue,
            max(days_overdue) AS oldest_overdue_days
     FROM grouped
-    GROUP BY ALL
-),
-final AS (
-    SELECT theme,
-           CAST(sum(actions) AS BIGINT) AS actions,
-           CAST(sum(complete) AS BIGINT) AS actions_complete,
-           round(100.0 * sum(complete) / sum(actions), 1) AS pct_actions_complete,
-           count(*) AS recommendations,
-           count(*) FILTER (WHERE complete = actions) AS recommendations_complete,
-           round(100.0 * count(*) FILTER (WHERE complete = actions) / count(*), 1) AS pct_recommendations_complete,
-           CAST(sum(overdue) AS BIGINT) AS overdue,
-           max(oldest_overdue_days) AS oldest_overdue_days
-    FROM per_rec
+    WHERE len($themes) = 0 OR list_contains($themes, theme)
     GROUP BY ALL
 )
 SELECT * FROM final

@@ -3,23 +3,19 @@
 -- A case has a theme when its plan in force matched it anywhere (recommendation, action or update
 -- text). The denominator is every case passing the case filters (partnerships, years); $themes
 -- only limits which themes are listed. Themes matched in no case do not appear.
--- Cases and recommendations are counted in one pass over the distinct (theme, recommendation) matches.
+-- Counted from plan_theme_fact: one row per plan version and theme, with its recommendations.
 WITH cases AS MATERIALIZED (
     SELECT case_id, plan_version_id FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
 ),
 total AS (
     SELECT count(*) AS cases_total FROM cases
 ),
-matches AS (
-    SELECT DISTINCT t.theme, t.recommendation_id, t.case_id
-    FROM theme_match t
-    WHERE t.axis = 'topic' AND t.plan_version_id IN (SELECT plan_version_id FROM cases)
-      AND (len($themes) = 0 OR list_contains($themes, t.theme))
-),
 per_theme AS (
-    SELECT theme, count(DISTINCT case_id) AS cases, count(*) AS recommendations
-    FROM matches
-    GROUP BY theme
+    SELECT t.theme, count(*) AS cases, CAST(sum(t.recommendations) AS BIGINT) AS recommendations
+    FROM plan_theme_fact t
+    WHERE t.plan_version_id IN (SELECT plan_version_id FROM cases)
+      AND (len($themes) = 0 OR list_contains($themes, t.theme))
+    GROUP BY t.theme
 ),
 final AS (
     SELECT p.theme, p.cases, t.cases_total, round(100.0 * p.cases / t.cases_total, 1) AS pct_cases,

@@ -1,7 +1,8 @@
 """Build small fixture databases by direct INSERTs into the schema.
 
 For tests whose expected answers are worked out by hand. Every helper returns the new
-row's id. Agencies are given as a name (a known agency: canonical = raw) or as a tuple
+row's id, and the fact tables are refreshed after each row they are made from, as an import
+refreshes them. Agencies are given as a name (a known agency: canonical = raw) or as a tuple
 (raw, canonical, agency_type); canonical None makes an unknown agency.
 
     con = make_db()
@@ -21,6 +22,7 @@ import re
 import duckdb
 
 from dhrlearn.store import db
+from dhrlearn.store.facts import refresh_facts
 
 # Agency types for names used in tests, so a bare name gets a plausible type.
 AGENCY_TYPES = {
@@ -105,6 +107,7 @@ def add_agency_link(con, recommendation_id: int, spec, role: str, action_id: int
         "plan_version_id": pv, "role": role, "agency_raw": raw, "agency": canonical,
         "agency_type": agency_type, "known": canonical is not None,
     })
+    refresh_facts(con, [pv])
 
 
 def add_recommendation(con, plan_version_id: int, number: str, text: str, level: str | None = "overview",
@@ -145,6 +148,7 @@ def add_action(con, recommendation_id: int, text: str = "", status: str = "in_pr
     }, "action_id")
     for lead in leads:
         add_agency_link(con, recommendation_id, lead, "lead", action)
+    refresh_facts(con, [pv])
     return action
 
 
@@ -158,6 +162,7 @@ def add_theme(con, recommendation_id: int, theme: str, action_id: int | None = N
         "action_id": action_id, "axis": axis, "theme": theme,
         "field": field or ("action" if action_id else "recommendation"), "matched": matched or theme,
     })
+    refresh_facts(con, [pv])
 
 
 def add_uptake(con, recommendation_id: int, polarity: str, phrase: str, snippet: str,

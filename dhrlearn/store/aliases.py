@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from dhrlearn.normalise.agencies import AgencyDirectory
+from dhrlearn.store.facts import AGENCIES, refresh_facts
 
 
 def apply_alias(con: duckdb.DuckDBPyConnection, alias: str, directory: AgencyDirectory) -> int:
@@ -19,12 +20,18 @@ def apply_alias(con: duckdb.DuckDBPyConnection, alias: str, directory: AgencyDir
         return 0
     ref = refs[0]
     cursor = con.cursor()
+    cursor.execute("BEGIN TRANSACTION")
     try:
-        changed = cursor.execute(
+        versions = [row[0] for row in cursor.execute(
             """UPDATE agency_link SET agency = ?, agency_type = ?, known = TRUE
-               WHERE agency_raw = ? AND NOT known RETURNING 1""",
+               WHERE agency_raw = ? AND NOT known RETURNING plan_version_id""",
             [ref.canonical, ref.agency_type, alias],
-        ).fetchall()
+        ).fetchall()]
+        refresh_facts(cursor, versions, AGENCIES)
+        cursor.execute("COMMIT")
+    except Exception:
+        cursor.execute("ROLLBACK")
+        raise
     finally:
         cursor.close()
-    return len(changed)
+    return len(versions)

@@ -9,6 +9,7 @@ import duckdb
 import pandas as pd
 
 from dhrlearn.model import AgencyRef, ParsedPlan, Provenance
+from dhrlearn.store.facts import refresh_facts
 
 
 @dataclass
@@ -55,7 +56,8 @@ def commit_plans(con: duckdb.DuckDBPyConnection, plans: list[ParsedPlan], file_n
     con.execute("BEGIN TRANSACTION")
     try:
         version_ids = _insert_plans(con, plans)
-        _tag_themes(con, version_ids)
+        refresh_facts(con, version_ids, ("action_fact", "action_agency_fact"))
+        _tag_themes(con, version_ids)  # and their theme facts
         result = ImportResult(
             file_name,
             "imported",

@@ -1,0 +1,37 @@
+"""Keep the fact tables (migration 003_facts.sql) in step with what they are made from.
+
+Every figure on the dashboard counts rows of these tables, so they are refreshed in the same
+transaction as the rows they resolve: at import (all of them), after a re-tag (themes) and after an
+agency alias is taught (agencies). Each table is rebuilt for the plan versions given, from the
+`<table>_rows(versions)` macro beside it.
+"""
+from __future__ import annotations
+
+import duckdb
+
+ALL = ("action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact")
+THEMES = ("action_theme_fact", "plan_theme_fact")
+AGENCIES = ("action_agency_fact",)
+
+
+def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | None = None,
+                  tables: tuple[str, ...] = ALL) -> None:
+    """Rebuild `tables` for these plan versions (every stored version when None), inside the
+    caller's transaction when there is one."""
+    unknown = [t for t in tables if t not in ALL]
+    if unknown:
+        raise ValueError(f"not a fact table: {unknown[0]!r}")
+    everything = plan_version_ids is None
+    if everything:
+        plan_version_ids = [r[0] for r in con.execute("SELECT plan_version_id FROM plan_version").fetchall()]
+    if not plan_version_ids and not everything:
+        return
+    ids = sorted(set(plan_version_ids))
+    for table in tables:
+        if everything:
+            con.execute(f"DELETE FROM {table}")
+        else:  # the id range first skips the row groups of older versions
+            con.execute(f"DELETE FROM {table} WHERE plan_version_id BETWEEN $lo AND $hi "
+                        "AND plan_version_id IN (SELECT unnest($versions))",
+                        {"lo": ids[0], "hi": ids[-1], "versions": ids})
+        con.execute(f"INSERT INTO {table} SELECT * FROM {table}_rows($versions)", {"versions": ids})

@@ -1,0 +1,286 @@
+-- Fact tables: what every completion, overdue and theme figure counts, resolved once per plan version
+-- when it is stored (dhrlearn.store.facts.refresh_facts) instead of on every query. They hold no text,
+-- so a figure over 10,000 cases reads a few narrow columns. Each is keyed by plan_version_id and
+-- refreshed together with what it is made from: at import, after a re-tag (themes) and after an agency
+-- alias is taught (agencies). Case columns (partnership, year) are not copied: a later plan can fill
+-- them in, and dhr_case is small enough to join.
+
+-- One row per action, with its recommendation's level.
+CREATE TABLE IF NOT EXISTS action_fact (
+    action_id         INTEGER NOT NULL,
+    plan_version_id   INTEGER NOT NULL,
+    case_id           INTEGER NOT NULL,
+    recommendation_id INTEGER NOT NULL,
+    level             VARCHAR,
+    seq               INTEGER NOT NULL,
+    status            VARCHAR NOT NULL,
+    target_date       DATE,
+    target_precision  VARCHAR NOT NULL,
+    completion_date   DATE
+);
+
+-- One row per action and agency responsible for it: its lead links, else its recommendation's owner
+-- links; the same agency written twice counts once. `agency` is the canonical name, the name as written
+-- when unknown, or '(no agency named)' (agency_via NULL) when neither names one.
+-- Figures by agency count a recommendation once per agency, complete when all of that agency's actions
+-- in it are: first_of_agency marks one row per recommendation and agency (its lowest action_id) and
+-- complete_for_agency says whether they are all complete; first_of_type / complete_for_type the same
+-- per agency type. They save a grouping by recommendation on every query.
+CREATE TABLE IF NOT EXISTS action_agency_fact (
+    action_id         INTEGER NOT NULL,
+    plan_version_id   INTEGER NOT NULL,
+    case_id           INTEGER NOT NULL,
+    recommendation_id INTEGER NOT NULL,
+    level             VARCHAR,
+    status            VARCHAR NOT NULL,
+    target_date       DATE,
+    agency            VARCHAR NOT NULL,
+    agency_canonical  VARCHAR,
+    agency_known      BOOLEAN NOT NULL,
+    agency_type       VARCHAR NOT NULL,
+    agency_via        VARCHAR,                   -- lead | owner | NULL
+    first_of_agency   BOOLEAN NOT NULL,
+    complete_for_agency BOOLEAN NOT NULL,
+    first_of_type     BOOLEAN NOT NULL,
+    complete_for_type BOOLEAN NOT NULL
+);
+
+-- One row per action and topic theme it carries: matched in its own text or update, or in its
+-- recommendation's text; an action carrying none has one row with theme NULL. first_of_theme / complete_for_theme as first_of_agency / complete_for_agency.
+CREATE TABLE IF NOT EXISTS action_theme_fact (
+    action_id         INTEGER NOT NULL,
+    plan_version_id   INTEGER NOT NULL,
+    case_id           INTEGER NOT NULL,
+    recommendation_id INTEGER NOT NULL,
+    level             VARCHAR,
+    status            VARCHAR NOT NULL,
+    target_date       DATE,
+    theme             VARCHAR,
+    first_of_theme    BOOLEAN NOT NULL,
+    complete_for_theme BOOLEAN NOT NULL
+);
+
+-- One row per plan version and topic theme matched anywhere in it (recommendation, action or update
+-- text), with how many of its recommendations matched it.
+CREATE TABLE IF NOT EXISTS plan_theme_fact (
+    plan_version_id   INTEGER NOT NULL,
+    case_id           INTEGER NOT NULL,
+    theme             VARCHAR NOT NULL,
+    recommendations   INTEGER NOT NULL
+);
+
+-- The rows of each fact table for some plan versions (a list of plan_version_id).
+CREATE OR REPLACE MACRO action_fact_rows(versions) AS TABLE
+SELECT a.action_id, a.plan_version_id, a.case_id, a.recommendation_id, r.level, a.seq, a.status,
+       CAST(a.target_date AS DATE) AS target_date, a.target_precision, CAST(a.completion_date AS DATE) AS completion_date
+FROM action a
+JOIN recommendation r ON r.recommendation_id = a.recommendation_id
+WHERE a.plan_version_id IN (SELECT unnest(versions))
+ORDER BY a.plan_version_id, a.action_id;
+
+CREATE OR REPLACE MACRO action_agency_fact_rows(versions) AS TABLE
+WITH acts AS (
+    SELECT * FROM action_fact_rows(versions)
+),
+links AS (
+    SELECT * FROM agency_link WHERE plan_version_id IN (SELECT unnest(versions))
+),
+lead AS (
+    SELECT action_id, agency_raw, agency, agency_type, 'lead' AS via
+    FROM links WHERE role = 'lead' AND action_id IS NOT NULL
+),
+-- Actions without a lead link are found first, so only they are joined to owner links.
+owner AS (
+    SELECT a.action_id, l.agency_raw, l.agency, l.agency_type, 'owner' AS via
+    FROM acts a JOIN links l ON l.recommendation_id = a.recommendation_id
+    WHERE l.role = 'owner' AND l.action_id IS NULL
+      AND a.action_id NOT IN (SELECT action_id FROM lead)
+),
+-- A known agency by its canonical name, an unknown one by the name as written.
+named AS (
+    SELECT action_id, coalesce(agency, agency_raw) AS label, agency IS NOT NULL AS known,
+           min(agency_type) AS agency_type, min(via) AS via
+    FROM (SELECT * FROM lead UNION ALL SELECT * FROM owner)
+    GROUP BY ALL
+),
+resolved AS (
+    SELECT a.action_id, a.plan_version_id, a.case_id, a.recommendation_id, a.level, a.status, a.target_date,
+           coalesce(n.label, '(no agency named)') AS agency,
+           CASE WHEN n.known THEN n.label END AS agency_canonical,
+           coalesce(n.known, false) AS agency_known,
+           coalesce(n.agency_type, 'Unknown') AS agency_type,
+           n.via AS agency_via
+    FROM acts a
+    LEFT JOIN named n ON n.action_id = a.action_id
+)
+SELECT *,
+       action_id = min(action_id) OVER by_agency AS first_of_agency,
+       bool_and(status = 'complete') OVER by_agency AS complete_for_agency,
+       action_id = min(action_id) OVER by_type AS first_of_type,
+       bool_and(status = 'complete') OVER by_type AS complete_for_type
+FROM resolved
+WINDOW by_agency AS (PARTITION BY recommendation_id, agency, agency_known),
+       by_type AS (PARTITION BY recommendation_id, agency_type)
+ORDER BY plan_version_id, action_id;
+
+CREATE OR REPLACE MACRO action_theme_fact_rows(versions) AS TABLE
+WITH acts AS (
+    SELECT * FROM action_fact_rows(versions)
+),
+topic AS (
+    SELECT recommendation_id, action_id, theme FROM theme_match
+    WHERE axis = 'topic' AND plan_version_id IN (SELECT unnest(versions))
+),
+carried AS (
+    SELECT a.action_id, t.theme FROM acts a JOIN topic t ON t.recommendation_id = a.recommendation_id
+    WHERE t.action_id IS NULL
+    UNION
+    SELECT action_id, theme FROM topic WHERE action_id IS NOT NULL
+)
+SELECT a.action_id, a.plan_version_id, a.case_id, a.recommendation_id, a.level, a.status, a.target_date, c.theme,
+       a.action_id = min(a.action_id) OVER by_theme AS first_of_theme,
+       bool_and(a.status = 'complete') OVER by_theme AS complete_for_theme
+FROM acts a LEFT JOIN carried c ON c.action_id = a.action_id
+WINDOW by_theme AS (PARTITION BY a.recommendation_id, c.theme)
+ORDER BY a.plan_version_id, a.action_id, c.theme;
+
+CREATE OR REPLACE MACRO plan_theme_fact_rows(versions) AS TABLE
+SELECT plan_version_id, case_id, theme, CAST(count(DISTINCT recommendation_id) AS INTEGER) AS recommendations
+FROM theme_match
+WHERE axis = 'topic' AND plan_version_id IN (SELECT unnest(versions))
+GROUP BY plan_version_id, case_id, theme
+ORDER BY plan_version_id, theme;
+
+INSERT INTO action_fact SELECT * FROM action_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version));
+INSERT INTO action_agency_fact SELECT * FROM action_agency_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version));
+INSERT INTO action_theme_fact SELECT * FROM action_theme_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version));
+INSERT INTO plan_theme_fact SELECT * FROM plan_theme_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version));
+
+-- Overdue at as_of: a target date before it, and not complete or closed.
+CREATE OR REPLACE MACRO overdue_at(target_date, status, as_of) AS
+    coalesce(target_date < CAST(as_of AS DATE), false) AND status NOT IN ('complete', 'closed_other');
+
+CREATE OR REPLACE MACRO days_overdue_at(target_date, status, as_of) AS
+    CASE WHEN overdue_at(target_date, status, as_of) THEN datediff('day', target_date, CAST(as_of AS DATE)) END;
+
+-- The analytics building blocks of 002 read from the fact tables from here on (same columns, same rows).
+
+CREATE OR REPLACE MACRO action_facts_in_force(as_of) AS TABLE
+SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
+       c.reference, c.partnership, c.region, c.year, c.is_demo,
+       f.level, f.seq, f.target_date, f.target_precision, f.status, f.completion_date,
+       f.status = 'complete' AS is_complete,
+       f.target_date IS NULL AS no_target_date,
+       overdue_at(f.target_date, f.status, as_of) AS is_overdue,
+       days_overdue_at(f.target_date, f.status, as_of) AS days_overdue
+FROM plan_in_force(as_of) p
+JOIN action_fact f ON f.plan_version_id = p.plan_version_id
+JOIN dhr_case c ON c.case_id = f.case_id;
+
+-- The agency and theme filters of one action, as semi-joins on the fact tables: an empty filter
+-- folds away when the query is planned. Agency filters match the agencies responsible for the action
+-- (action_agency_fact: its lead links, else its recommendation's owner links).
+CREATE OR REPLACE MACRO action_matches(action_id, recommendation_id, agencies, agency_types, themes) AS
+    (len(agencies) = 0
+     OR action_id IN (SELECT g.action_id FROM action_agency_fact g
+                      WHERE len(agencies) > 0 AND list_contains(agencies, g.agency_canonical)))
+    AND (len(agency_types) = 0
+     OR action_id IN (SELECT g.action_id FROM action_agency_fact g
+                      WHERE len(agency_types) > 0 AND g.agency_via IS NOT NULL
+                        AND list_contains(agency_types, g.agency_type)))
+    AND (len(themes) = 0
+     OR action_id IN (SELECT t.action_id FROM action_theme_fact t
+                      WHERE len(themes) > 0 AND list_contains(themes, t.theme)));
+
+CREATE OR REPLACE MACRO selected_action_facts(as_of, partnerships, year_from, year_to,
+                                              agencies, agency_types, levels, themes) AS TABLE
+SELECT x.*
+FROM action_facts_in_force(as_of) x
+WHERE case_matches(x.partnership, x.year, partnerships, year_from, year_to)
+  AND (len(levels) = 0 OR list_contains(levels, x.level))
+  AND action_matches(x.action_id, x.recommendation_id, agencies, agency_types, themes);
+
+-- selected_action_facts narrowed to a subset ('all' | 'overdue' | 'no_target_date'), one row per
+-- action and agency: the columns of selected_action_facts and agency, agency_canonical,
+-- agency_known, agency_type, agency_via.
+CREATE OR REPLACE MACRO selected_agency_facts(as_of, partnerships, year_from, year_to,
+                                              agencies, agency_types, levels, themes, subset) AS TABLE
+SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
+       c.reference, c.partnership, c.region, c.year, c.is_demo,
+       f.level, f.status, f.target_date,
+       f.status = 'complete' AS is_complete,
+       f.target_date IS NULL AS no_target_date,
+       overdue_at(f.target_date, f.status, as_of) AS is_overdue,
+       days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
+       f.agency, f.agency_canonical, f.agency_known, f.agency_type, f.agency_via,
+       f.first_of_agency, f.complete_for_agency, f.first_of_type, f.complete_for_type
+FROM plan_in_force(as_of) p
+JOIN action_agency_fact f ON f.plan_version_id = p.plan_version_id
+JOIN dhr_case c ON c.case_id = f.case_id
+WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to)
+  AND (len(levels) = 0 OR list_contains(levels, f.level))
+  AND (subset = 'all' OR (subset = 'overdue' AND overdue_at(f.target_date, f.status, as_of))
+       OR (subset = 'no_target_date' AND f.target_date IS NULL))
+  AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes);
+
+-- selected_action_facts with one row per action and topic theme it carries (theme NULL for an action
+-- carrying none), with first_of_theme and complete_for_theme.
+CREATE OR REPLACE MACRO selected_theme_facts(as_of, partnerships, year_from, year_to,
+                                             agencies, agency_types, levels, themes) AS TABLE
+SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
+       c.reference, c.partnership, c.region, c.year, c.is_demo,
+       f.level, f.status, f.target_date,
+       f.status = 'complete' AS is_complete,
+       f.target_date IS NULL AS no_target_date,
+       overdue_at(f.target_date, f.status, as_of) AS is_overdue,
+       days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
+       f.theme, f.first_of_theme, f.complete_for_theme
+FROM plan_in_force(as_of) p
+JOIN action_theme_fact f ON f.plan_version_id = p.plan_version_id
+JOIN dhr_case c ON c.case_id = f.case_id
+WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to)
+  AND (len(levels) = 0 OR list_contains(levels, f.level))
+  AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes);
+
+-- The topic themes of each case in force (a case with none has one row with theme NULL).
+CREATE OR REPLACE MACRO case_themes(as_of, partnerships, year_from, year_to) AS TABLE
+WITH cases AS MATERIALIZED (
+    SELECT * FROM cases_in_force(as_of, partnerships, year_from, year_to)
+),
+themes AS (
+    SELECT DISTINCT t.plan_version_id, t.theme
+    FROM plan_theme_fact t
+    WHERE t.plan_version_id IN (SELECT plan_version_id FROM cases)
+)
+SELECT c.case_id, c.reference, c.partnership, c.region, c.year, c.plan_version_id, t.theme
+FROM cases c
+LEFT JOIN themes t ON t.plan_version_id = c.plan_version_id;
+
+-- Toxic trio per case in force: its plan matches both substance_misuse and mental_health, or names
+-- the toxic trio. A case with no topic theme at all has NULL flags.
+CREATE OR REPLACE MACRO trio_cases(as_of, partnerships, year_from, year_to) AS TABLE
+WITH cases AS MATERIALIZED (
+    SELECT * FROM cases_in_force(as_of, partnerships, year_from, year_to)
+),
+flags AS (
+    SELECT t.plan_version_id,
+           bool_or(t.theme = 'substance_misuse') AS has_substance_misuse,
+           bool_or(t.theme = 'mental_health') AS has_mental_health,
+           bool_or(t.theme = 'toxic_trio') AS names_toxic_trio
+    FROM plan_theme_fact t
+    WHERE t.plan_version_id IN (SELECT plan_version_id FROM cases)
+    GROUP BY t.plan_version_id
+)
+SELECT c.case_id, c.reference, c.partnership, c.region, c.year, c.plan_version_id,
+       f.has_substance_misuse, f.has_mental_health, f.names_toxic_trio,
+       coalesce(f.names_toxic_trio OR (f.has_substance_misuse AND f.has_mental_health), false) AS is_trio
+FROM cases c
+LEFT JOIN flags f ON f.plan_version_id = c.plan_version_id;
+
+-- Trio-related actions among the plans in force: they carry substance misuse, mental health or the
+-- named trio.
+CREATE OR REPLACE MACRO trio_related_facts(as_of) AS TABLE
+SELECT x.*
+FROM action_facts_in_force(as_of) x
+WHERE x.action_id IN (SELECT action_id FROM action_theme_fact
+                      WHERE theme IN ('substance_misuse', 'mental_health', 'toxic_trio'));
