@@ -1,10 +1,10 @@
 -- Overdue actions at $as_of by agency type: count, count per ageing bucket, the oldest.
 -- params: as_of, partnerships, year_from, year_to, agencies, agency_types, levels, themes
 -- An action whose agencies are of two types counts once for each type here.
-WITH grouped AS (
-    SELECT DISTINCT agency_type, action_id, days_overdue, target_date
+WITH grouped AS (  -- an action counts once per type (type_row), however many of its agencies are of it
+    SELECT agency_type, action_id, days_overdue, target_date
     FROM selected_agency_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes, 'overdue')
-    WHERE len($agency_types) = 0 OR list_contains($agency_types, agency_type)
+    WHERE type_row AND (len($agency_types) = 0 OR list_contains($agency_types, agency_type))
 ),
 final AS (
     SELECT agency_type,

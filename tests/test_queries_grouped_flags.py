@@ -82,3 +82,18 @@ def test_a_filter_that_keeps_every_action_gives_the_flagged_figures(con):
     assert rows(con, "completion_by_agency", "agency", themes=every_theme) == rows(con, "completion_by_agency", "agency")
     assert (rows(con, "completion_by_theme", "theme", agencies=(POLICE, COUNCIL))
             == rows(con, "completion_by_theme", "theme"))
+
+
+def test_an_action_led_by_two_agencies_of_one_type_counts_once_for_that_type():
+    con = make_db()
+    pv = add_plan_version(con, add_case(con, "DHR 2"), as_of_date="2024-01-31")
+    rec = add_recommendation(con, pv, "1", "Forces should share intelligence")
+    btp = ("BTP", "British Transport Police", "Police")
+    add_action(con, rec, "Joint briefing", status="in_progress", target_date="2024-02-29", leads=[POLICE, btp])
+    add_action(con, rec, "Audit", status="complete", leads=[btp])
+    by_type = rows(con, "completion_by_agency_type", "agency_type")
+    assert by_type == {"Police": (2, 1, 1, 0, 1)}
+    overdue = query(con, "overdue_by_agency_type", **Filters(as_of=AS_OF).params())
+    assert overdue.set_index("agency_type")["overdue"].to_dict() == {"Police": 1}
+    by_agency = rows(con, "completion_by_agency", "agency")
+    assert by_agency == {POLICE: (1, 0, 1, 0, 1), "British Transport Police": (2, 1, 1, 0, 1)}

@@ -5,7 +5,10 @@
 -- alias is taught (agencies). Case columns (partnership, year) are not copied: a later plan can fill
 -- them in, and dhr_case is small enough to join.
 
--- One row per action, with its recommendation's level.
+-- One row per action, with its recommendation's level. A recommendation is complete when all its
+-- actions are: first_of_recommendation marks one row per recommendation (its lowest action_id) and
+-- recommendation_complete says whether all are complete, which saves a grouping by recommendation on
+-- every query (see selected_action_facts for when a filter makes them be worked out again).
 CREATE TABLE IF NOT EXISTS action_fact (
     action_id         INTEGER NOT NULL,
     plan_version_id   INTEGER NOT NULL,
@@ -16,7 +19,9 @@ CREATE TABLE IF NOT EXISTS action_fact (
     status            VARCHAR NOT NULL,
     target_date       DATE,
     target_precision  VARCHAR NOT NULL,
-    completion_date   DATE
+    completion_date   DATE,
+    first_of_recommendation BOOLEAN NOT NULL,
+    recommendation_complete BOOLEAN NOT NULL
 );
 
 -- One row per action and agency responsible for it: its lead links, else its recommendation's owner
@@ -25,7 +30,8 @@ CREATE TABLE IF NOT EXISTS action_fact (
 -- Figures by agency count a recommendation once per agency, complete when all of that agency's actions
 -- in it are: first_of_agency marks one row per recommendation and agency (its lowest action_id) and
 -- complete_for_agency says whether they are all complete; first_of_type / complete_for_type the same
--- per agency type. They save a grouping by recommendation on every query.
+-- per agency type. They save a grouping by recommendation on every query. type_row marks one row per
+-- action and agency type, so figures by type count an action once per type without a DISTINCT.
 CREATE TABLE IF NOT EXISTS action_agency_fact (
     action_id         INTEGER NOT NULL,
     plan_version_id   INTEGER NOT NULL,
@@ -42,7 +48,8 @@ CREATE TABLE IF NOT EXISTS action_agency_fact (
     first_of_agency   BOOLEAN NOT NULL,
     complete_for_agency BOOLEAN NOT NULL,
     first_of_type     BOOLEAN NOT NULL,
-    complete_for_type BOOLEAN NOT NULL
+    complete_for_type BOOLEAN NOT NULL,
+    type_row          BOOLEAN NOT NULL
 );
 
 -- One row per action and topic theme it carries: matched in its own text or update, or in its
@@ -72,10 +79,13 @@ CREATE TABLE IF NOT EXISTS plan_theme_fact (
 -- The rows of each fact table for some plan versions (a list of plan_version_id).
 CREATE OR REPLACE MACRO action_fact_rows(versions) AS TABLE
 SELECT a.action_id, a.plan_version_id, a.case_id, a.recommendation_id, r.level, a.seq, a.status,
-       CAST(a.target_date AS DATE) AS target_date, a.target_precision, CAST(a.completion_date AS DATE) AS completion_date
+       CAST(a.target_date AS DATE) AS target_date, a.target_precision, CAST(a.completion_date AS DATE) AS completion_date,
+       a.action_id = min(a.action_id) OVER by_recommendation AS first_of_recommendation,
+       bool_and(a.status = 'complete') OVER by_recommendation AS recommendation_complete
 FROM action a
 JOIN recommendation r ON r.recommendation_id = a.recommendation_id
 WHERE a.plan_version_id IN (SELECT unnest(versions))
+WINDOW by_recommendation AS (PARTITION BY a.recommendation_id)
 ORDER BY a.plan_version_id, a.action_id;
 
 CREATE OR REPLACE MACRO action_agency_fact_rows(versions) AS TABLE
@@ -117,7 +127,8 @@ SELECT *,
        action_id = min(action_id) OVER by_agency AS first_of_agency,
        bool_and(status = 'complete') OVER by_agency AS complete_for_agency,
        action_id = min(action_id) OVER by_type AS first_of_type,
-       bool_and(status = 'complete') OVER by_type AS complete_for_type
+       bool_and(status = 'complete') OVER by_type AS complete_for_type,
+       row_number() OVER (PARTITION BY action_id, agency_type ORDER BY agency, agency_known) = 1 AS type_row
 FROM resolved
 WINDOW by_agency AS (PARTITION BY recommendation_id, agency, agency_known),
        by_type AS (PARTITION BY recommendation_id, agency_type)
@@ -163,7 +174,8 @@ CREATE OR REPLACE MACRO overdue_at(target_date, status, as_of) AS
 CREATE OR REPLACE MACRO days_overdue_at(target_date, status, as_of) AS
     CASE WHEN overdue_at(target_date, status, as_of) THEN datediff('day', target_date, CAST(as_of AS DATE)) END;
 
--- The analytics building blocks of 002 read from the fact tables from here on (same columns, same rows).
+-- The analytics building blocks of 002 read from the fact tables from here on (same rows; the flags
+-- first_of_* and *_complete added).
 
 CREATE OR REPLACE MACRO action_facts_in_force(as_of) AS TABLE
 SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
@@ -172,7 +184,8 @@ SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
        f.status = 'complete' AS is_complete,
        f.target_date IS NULL AS no_target_date,
        overdue_at(f.target_date, f.status, as_of) AS is_overdue,
-       days_overdue_at(f.target_date, f.status, as_of) AS days_overdue
+       days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
+       f.first_of_recommendation, f.recommendation_complete
 FROM plan_in_force(as_of) p
 JOIN action_fact f ON f.plan_version_id = p.plan_version_id
 JOIN dhr_case c ON c.case_id = f.case_id;
@@ -192,55 +205,111 @@ CREATE OR REPLACE MACRO action_matches(action_id, recommendation_id, agencies, a
      OR action_id IN (SELECT t.action_id FROM action_theme_fact t
                       WHERE len(themes) > 0 AND list_contains(themes, t.theme)));
 
+-- Do the agency and theme filters keep only some actions of a recommendation? Then the stored
+-- per-recommendation flags no longer describe the selection and are worked out again from it. The
+-- partnership, year and level filters keep or drop whole recommendations, so they never do.
+CREATE OR REPLACE MACRO splits_recommendations(agencies, agency_types, themes) AS
+    len(agencies) > 0 OR len(agency_types) > 0 OR len(themes) > 0;
+
+-- The actions of the plans in force passing every shared filter. A recommendation counts once
+-- (first_of_recommendation) and is complete when all its selected actions are (recommendation_complete).
+-- Only one of the two branches runs: the other's condition folds to false when the query is planned.
 CREATE OR REPLACE MACRO selected_action_facts(as_of, partnerships, year_from, year_to,
                                               agencies, agency_types, levels, themes) AS TABLE
-SELECT x.*
-FROM action_facts_in_force(as_of) x
-WHERE case_matches(x.partnership, x.year, partnerships, year_from, year_to)
-  AND (len(levels) = 0 OR list_contains(levels, x.level))
-  AND action_matches(x.action_id, x.recommendation_id, agencies, agency_types, themes);
+WITH filtered AS (
+    SELECT x.*
+    FROM action_facts_in_force(as_of) x
+    WHERE case_matches(x.partnership, x.year, partnerships, year_from, year_to)
+      AND (len(levels) = 0 OR list_contains(levels, x.level))
+      AND action_matches(x.action_id, x.recommendation_id, agencies, agency_types, themes)
+)
+SELECT * FROM filtered WHERE NOT splits_recommendations(agencies, agency_types, themes)
+UNION ALL
+SELECT * REPLACE (action_id = min(action_id) OVER by_recommendation AS first_of_recommendation,
+                  bool_and(is_complete) OVER by_recommendation AS recommendation_complete)
+FROM filtered WHERE splits_recommendations(agencies, agency_types, themes)
+WINDOW by_recommendation AS (PARTITION BY recommendation_id);
 
 -- selected_action_facts narrowed to a subset ('all' | 'overdue' | 'no_target_date'), one row per
--- action and agency: the columns of selected_action_facts and agency, agency_canonical,
--- agency_known, agency_type, agency_via.
+-- action and agency: agency, agency_canonical, agency_known, agency_type, agency_via, and the
+-- per-recommendation flags by agency (first_of_agency, complete_for_agency) and by agency type
+-- (first_of_type, complete_for_type), worked out again as in selected_action_facts when the filters
+-- split recommendations, and type_row. Recommendations are counted with the subset 'all' only: with
+-- another subset the flags are the stored ones, which describe every action of the plan.
 CREATE OR REPLACE MACRO selected_agency_facts(as_of, partnerships, year_from, year_to,
                                               agencies, agency_types, levels, themes, subset) AS TABLE
-SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
-       c.reference, c.partnership, c.region, c.year, c.is_demo,
-       f.level, f.status, f.target_date,
-       f.status = 'complete' AS is_complete,
-       f.target_date IS NULL AS no_target_date,
-       overdue_at(f.target_date, f.status, as_of) AS is_overdue,
-       days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
-       f.agency, f.agency_canonical, f.agency_known, f.agency_type, f.agency_via,
-       f.first_of_agency, f.complete_for_agency, f.first_of_type, f.complete_for_type
-FROM plan_in_force(as_of) p
-JOIN action_agency_fact f ON f.plan_version_id = p.plan_version_id
-JOIN dhr_case c ON c.case_id = f.case_id
-WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to)
-  AND (len(levels) = 0 OR list_contains(levels, f.level))
-  AND (subset = 'all' OR (subset = 'overdue' AND overdue_at(f.target_date, f.status, as_of))
-       OR (subset = 'no_target_date' AND f.target_date IS NULL))
-  AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes);
+WITH filtered AS (
+    SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
+           c.reference, c.partnership, c.region, c.year, c.is_demo,
+           f.level, f.status, f.target_date,
+           f.status = 'complete' AS is_complete,
+           f.target_date IS NULL AS no_target_date,
+           overdue_at(f.target_date, f.status, as_of) AS is_overdue,
+           days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
+           f.agency, f.agency_canonical, f.agency_known, f.agency_type, f.agency_via,
+           f.first_of_agency, f.complete_for_agency, f.first_of_type, f.complete_for_type, f.type_row
+    FROM plan_in_force(as_of) p
+    JOIN action_agency_fact f ON f.plan_version_id = p.plan_version_id
+    JOIN dhr_case c ON c.case_id = f.case_id
+    WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to)
+      AND (len(levels) = 0 OR list_contains(levels, f.level))
+      AND (subset = 'all' OR (subset = 'overdue' AND overdue_at(f.target_date, f.status, as_of))
+           OR (subset = 'no_target_date' AND f.target_date IS NULL))
+      AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes)
+)
+SELECT * FROM filtered WHERE subset <> 'all' OR NOT splits_recommendations(agencies, agency_types, themes)
+UNION ALL
+SELECT * REPLACE (action_id = min(action_id) OVER by_agency AS first_of_agency,
+                  bool_and(is_complete) OVER by_agency AS complete_for_agency,
+                  action_id = min(action_id) OVER by_type AS first_of_type,
+                  bool_and(is_complete) OVER by_type AS complete_for_type)
+FROM filtered WHERE subset = 'all' AND splits_recommendations(agencies, agency_types, themes)
+WINDOW by_agency AS (PARTITION BY recommendation_id, agency, agency_known),
+       by_type AS (PARTITION BY recommendation_id, agency_type);
 
 -- selected_action_facts with one row per action and topic theme it carries (theme NULL for an action
--- carrying none), with first_of_theme and complete_for_theme.
+-- carrying none), with the per-recommendation flags by theme (first_of_theme, complete_for_theme).
 CREATE OR REPLACE MACRO selected_theme_facts(as_of, partnerships, year_from, year_to,
                                              agencies, agency_types, levels, themes) AS TABLE
-SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
-       c.reference, c.partnership, c.region, c.year, c.is_demo,
-       f.level, f.status, f.target_date,
-       f.status = 'complete' AS is_complete,
-       f.target_date IS NULL AS no_target_date,
-       overdue_at(f.target_date, f.status, as_of) AS is_overdue,
-       days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
-       f.theme, f.first_of_theme, f.complete_for_theme
-FROM plan_in_force(as_of) p
-JOIN action_theme_fact f ON f.plan_version_id = p.plan_version_id
-JOIN dhr_case c ON c.case_id = f.case_id
-WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to)
-  AND (len(levels) = 0 OR list_contains(levels, f.level))
-  AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes);
+WITH filtered AS (
+    SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
+           c.reference, c.partnership, c.region, c.year, c.is_demo,
+           f.level, f.status, f.target_date,
+           f.status = 'complete' AS is_complete,
+           f.target_date IS NULL AS no_target_date,
+           overdue_at(f.target_date, f.status, as_of) AS is_overdue,
+           days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
+           f.theme, f.first_of_theme, f.complete_for_theme
+    FROM plan_in_force(as_of) p
+    JOIN action_theme_fact f ON f.plan_version_id = p.plan_version_id
+    JOIN dhr_case c ON c.case_id = f.case_id
+    WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to)
+      AND (len(levels) = 0 OR list_contains(levels, f.level))
+      AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes)
+)
+SELECT * FROM filtered WHERE NOT splits_recommendations(agencies, agency_types, themes)
+UNION ALL
+SELECT * REPLACE (action_id = min(action_id) OVER by_theme AS first_of_theme,
+                  bool_and(is_complete) OVER by_theme AS complete_for_theme)
+FROM filtered WHERE splits_recommendations(agencies, agency_types, themes)
+WINDOW by_theme AS (PARTITION BY recommendation_id, theme);
+
+-- The completion figures of a group of selected action rows, as a struct for `figures.*`: actions and
+-- recommendations complete (a recommendation counted by its first row, complete when the flag says so),
+-- overdue actions and the oldest. Percentages have one decimal. Used by every completion_by_* query.
+CREATE OR REPLACE MACRO completion_figures(is_complete, first_of_recommendation, recommendation_complete,
+                                           is_overdue, days_overdue) AS {
+    'actions': count(*),
+    'actions_complete': count(*) FILTER (WHERE is_complete),
+    'pct_actions_complete': round(100.0 * count(*) FILTER (WHERE is_complete) / count(*), 1),
+    'recommendations': count(*) FILTER (WHERE first_of_recommendation),
+    'recommendations_complete': count(*) FILTER (WHERE first_of_recommendation AND recommendation_complete),
+    'pct_recommendations_complete':
+        round(100.0 * count(*) FILTER (WHERE first_of_recommendation AND recommendation_complete)
+              / nullif(count(*) FILTER (WHERE first_of_recommendation), 0), 1),
+    'overdue': count(*) FILTER (WHERE is_overdue),
+    'oldest_overdue_days': max(days_overdue)
+};
 
 -- The topic themes of each case in force (a case with none has one row with theme NULL).
 CREATE OR REPLACE MACRO case_themes(as_of, partnerships, year_from, year_to) AS TABLE
