@@ -2,18 +2,22 @@
 -- params: as_of, partnerships, year_from, year_to, themes
 -- The denominator is every case of that partnership passing the case filters; $themes only limits which
 -- themes are listed. A (partnership, theme) pair with no case does not appear.
-WITH ct AS (
-    SELECT * FROM case_themes($as_of, $partnerships, $year_from, $year_to)
+WITH cases AS MATERIALIZED (
+    SELECT partnership, plan_version_id FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
 ),
 totals AS (
-    SELECT partnership, count(DISTINCT case_id) AS cases_total FROM ct GROUP BY partnership
+    SELECT partnership, count(*) AS cases_total FROM cases GROUP BY partnership
+),
+counted AS (  -- plan_theme_fact has one row per plan version and theme
+    SELECT c.partnership, t.theme, count(*) AS cases
+    FROM cases c
+    JOIN plan_theme_fact t ON t.plan_version_id = c.plan_version_id
+    WHERE len($themes) = 0 OR list_contains($themes, t.theme)
+    GROUP BY ALL
 ),
 final AS (
-    SELECT ct.partnership, ct.theme, count(*) AS cases, t.cases_total,
-           round(100.0 * count(*) / t.cases_total, 1) AS pct_cases
-    FROM ct
-    JOIN totals t ON t.partnership IS NOT DISTINCT FROM ct.partnership
-    WHERE ct.theme IS NOT NULL AND (len($themes) = 0 OR list_contains($themes, ct.theme))
-    GROUP BY ct.partnership, ct.theme, t.cases_total
+    SELECT n.partnership, n.theme, n.cases, t.cases_total, round(100.0 * n.cases / t.cases_total, 1) AS pct_cases
+    FROM counted n
+    JOIN totals t ON t.partnership IS NOT DISTINCT FROM n.partnership
 )
 SELECT * FROM final ORDER BY partnership NULLS LAST, cases DESC, theme

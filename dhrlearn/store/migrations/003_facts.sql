@@ -317,8 +317,7 @@ WITH cases AS MATERIALIZED (
     SELECT * FROM cases_in_force(as_of, partnerships, year_from, year_to)
 ),
 themes AS (
-    SELECT DISTINCT t.plan_version_id, t.theme
-    FROM plan_theme_fact t
+    SELECT t.plan_version_id, t.theme FROM plan_theme_fact t
     WHERE t.plan_version_id IN (SELECT plan_version_id FROM cases)
 )
 SELECT c.case_id, c.reference, c.partnership, c.region, c.year, c.plan_version_id, t.theme
