@@ -6,10 +6,15 @@
 WITH cases AS (
     SELECT * FROM trio_cases($as_of, $partnerships, $year_from, $year_to)
 ),
+-- One row per trio-related action of a trio case (an action may carry two of the three themes).
 trio_actions AS (
-    SELECT x.*
-    FROM trio_related_facts($as_of) x
-    WHERE x.case_id IN (SELECT case_id FROM cases WHERE is_trio)
+    SELECT t.action_id,
+           any_value(t.status = 'complete') AS is_complete,
+           any_value(overdue_at(t.target_date, t.status, $as_of)) AS is_overdue
+    FROM action_theme_fact t
+    JOIN cases c ON c.plan_version_id = t.plan_version_id AND c.is_trio
+    WHERE t.theme IN ('substance_misuse', 'mental_health', 'toxic_trio')
+    GROUP BY t.action_id
 ),
 case_figures AS (
     SELECT count(*) AS cases,

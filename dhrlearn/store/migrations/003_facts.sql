@@ -350,5 +350,6 @@ LEFT JOIN flags f ON f.plan_version_id = c.plan_version_id;
 CREATE OR REPLACE MACRO trio_related_facts(as_of) AS TABLE
 SELECT x.*
 FROM action_facts_in_force(as_of) x
-WHERE x.action_id IN (SELECT action_id FROM action_theme_fact
-                      WHERE theme IN ('substance_misuse', 'mental_health', 'toxic_trio'));
+WHERE x.action_id IN (SELECT t.action_id FROM action_theme_fact t
+                      JOIN plan_in_force(as_of) p ON p.plan_version_id = t.plan_version_id
+                      WHERE t.theme IN ('substance_misuse', 'mental_health', 'toxic_trio'));
