@@ -211,17 +211,25 @@ CREATE OR REPLACE MACRO action_matches(action_id, recommendation_id, agencies, a
 CREATE OR REPLACE MACRO splits_recommendations(agencies, agency_types, themes) AS
     len(agencies) > 0 OR len(agency_types) > 0 OR len(themes) > 0;
 
--- The actions of the plans in force passing every shared filter. A recommendation counts once
+-- The actions of the plans in force passing every shared filter (the cases first: 10,000 rows, not
+-- every action, are joined with dhr_case). A recommendation counts once
 -- (first_of_recommendation) and is complete when all its selected actions are (recommendation_complete).
 -- Only one of the two branches runs: the other's condition folds to false when the query is planned.
 CREATE OR REPLACE MACRO selected_action_facts(as_of, partnerships, year_from, year_to,
                                               agencies, agency_types, levels, themes) AS TABLE
 WITH filtered AS (
-    SELECT x.*
-    FROM action_facts_in_force(as_of) x
-    WHERE case_matches(x.partnership, x.year, partnerships, year_from, year_to)
-      AND (len(levels) = 0 OR list_contains(levels, x.level))
-      AND action_matches(x.action_id, x.recommendation_id, agencies, agency_types, themes)
+    SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
+           c.reference, c.partnership, c.region, c.year, c.is_demo,
+           f.level, f.seq, f.target_date, f.target_precision, f.status, f.completion_date,
+           f.status = 'complete' AS is_complete,
+           f.target_date IS NULL AS no_target_date,
+           overdue_at(f.target_date, f.status, as_of) AS is_overdue,
+           days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
+           f.first_of_recommendation, f.recommendation_complete
+    FROM cases_in_force(as_of, partnerships, year_from, year_to) c
+    JOIN action_fact f ON f.plan_version_id = c.plan_version_id
+    WHERE (len(levels) = 0 OR list_contains(levels, f.level))
+      AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes)
 )
 SELECT * FROM filtered WHERE NOT splits_recommendations(agencies, agency_types, themes)
 UNION ALL
@@ -248,11 +256,9 @@ WITH filtered AS (
            days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
            f.agency, f.agency_canonical, f.agency_known, f.agency_type, f.agency_via,
            f.first_of_agency, f.complete_for_agency, f.first_of_type, f.complete_for_type, f.type_row
-    FROM plan_in_force(as_of) p
-    JOIN action_agency_fact f ON f.plan_version_id = p.plan_version_id
-    JOIN dhr_case c ON c.case_id = f.case_id
-    WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to)
-      AND (len(levels) = 0 OR list_contains(levels, f.level))
+    FROM cases_in_force(as_of, partnerships, year_from, year_to) c
+    JOIN action_agency_fact f ON f.plan_version_id = c.plan_version_id
+    WHERE (len(levels) = 0 OR list_contains(levels, f.level))
       AND (subset = 'all' OR (subset = 'overdue' AND overdue_at(f.target_date, f.status, as_of))
            OR (subset = 'no_target_date' AND f.target_date IS NULL))
       AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes)
@@ -280,11 +286,9 @@ WITH filtered AS (
            overdue_at(f.target_date, f.status, as_of) AS is_overdue,
            days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
            f.theme, f.first_of_theme, f.complete_for_theme
-    FROM plan_in_force(as_of) p
-    JOIN action_theme_fact f ON f.plan_version_id = p.plan_version_id
-    JOIN dhr_case c ON c.case_id = f.case_id
-    WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to)
-      AND (len(levels) = 0 OR list_contains(levels, f.level))
+    FROM cases_in_force(as_of, partnerships, year_from, year_to) c
+    JOIN action_theme_fact f ON f.plan_version_id = c.plan_version_id
+    WHERE (len(levels) = 0 OR list_contains(levels, f.level))
       AND action_matches(f.action_id, f.recommendation_id, agencies, agency_types, themes)
 )
 SELECT * FROM filtered WHERE NOT splits_recommendations(agencies, agency_types, themes)
