@@ -76,6 +76,12 @@ CREATE TABLE IF NOT EXISTS plan_theme_fact (
     recommendations   INTEGER NOT NULL
 );
 
+-- Is a row's plan version one of `versions`? The id range first lets a scan skip the row groups of
+-- other versions (an import refreshes a few new versions of a store holding thousands).
+CREATE OR REPLACE MACRO of_versions(plan_version_id, versions) AS
+    plan_version_id BETWEEN list_min(versions) AND list_max(versions)
+    AND plan_version_id IN (SELECT unnest(versions));
+
 -- The rows of each fact table for some plan versions (a list of plan_version_id).
 CREATE OR REPLACE MACRO action_fact_rows(versions) AS TABLE
 SELECT a.action_id, a.plan_version_id, a.case_id, a.recommendation_id, r.level, a.seq, a.status,
@@ -84,7 +90,7 @@ SELECT a.action_id, a.plan_version_id, a.case_id, a.recommendation_id, r.level, 
        bool_and(a.status = 'complete') OVER by_recommendation AS recommendation_complete
 FROM action a
 JOIN recommendation r ON r.recommendation_id = a.recommendation_id
-WHERE a.plan_version_id IN (SELECT unnest(versions))
+WHERE of_versions(a.plan_version_id, versions)
 WINDOW by_recommendation AS (PARTITION BY a.recommendation_id)
 ORDER BY a.plan_version_id, a.action_id;
 
@@ -93,7 +99,7 @@ WITH acts AS (
     SELECT * FROM action_fact_rows(versions)
 ),
 links AS (
-    SELECT * FROM agency_link WHERE plan_version_id IN (SELECT unnest(versions))
+    SELECT * FROM agency_link WHERE of_versions(plan_version_id, versions)
 ),
 lead AS (
     SELECT action_id, agency_raw, agency, agency_type, 'lead' AS via
@@ -140,7 +146,7 @@ WITH acts AS (
 ),
 topic AS (
     SELECT recommendation_id, action_id, theme FROM theme_match
-    WHERE axis = 'topic' AND plan_version_id IN (SELECT unnest(versions))
+    WHERE axis = 'topic' AND of_versions(plan_version_id, versions)
 ),
 carried AS (
     SELECT a.action_id, t.theme FROM acts a JOIN topic t ON t.recommendation_id = a.recommendation_id
@@ -158,7 +164,7 @@ ORDER BY a.plan_version_id, a.action_id, c.theme;
 CREATE OR REPLACE MACRO plan_theme_fact_rows(versions) AS TABLE
 SELECT plan_version_id, case_id, theme, CAST(count(DISTINCT recommendation_id) AS INTEGER) AS recommendations
 FROM theme_match
-WHERE axis = 'topic' AND plan_version_id IN (SELECT unnest(versions))
+WHERE axis = 'topic' AND of_versions(plan_version_id, versions)
 GROUP BY plan_version_id, case_id, theme
 ORDER BY plan_version_id, theme;
 
