@@ -31,6 +31,8 @@ def connect(path: str | Path | None = None, read_only: bool = False) -> duckdb.D
         con = duckdb.connect(str(db_path), read_only=read_only)
     except duckdb.IOException as exc:
         raise DatabaseBusy(_busy_message(db_path, str(exc))) from None
+    # No progress bar: it would print over the command line's own output and the server's log.
+    con.execute("SET enable_progress_bar = false")
     if not read_only:
         migrate(con)
     return con
