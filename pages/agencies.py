@@ -44,29 +44,39 @@ def show_by_agency() -> None:
              "completion_by_agency")
 
 
+def overdue_table(overdue: pd.DataFrame) -> pd.DataFrame:
+    """The columns an agency lead is chased with, staff names left out."""
+    return drop_personal(overdue)[list(OVERDUE_COLUMNS)].rename(columns=OVERDUE_COLUMNS)
+
+
 def show_overdue_list() -> None:
-    overdue = data.query("overdue_actions", selected)
+    # The page reads only the rows it shows; the totals come with them, the downloads fetch every row.
+    overdue = data.query("overdue_actions", selected, limit=ui.TABLE_ROWS)
     if overdue.empty:
         st.success("No action is overdue for these filters.", icon=":material/check_circle:")
         return
+    first = overdue.iloc[0]
+    total = int(first["total_rows"])
+    buckets = {"0-90 days": "days_0_90", "91-180 days": "days_91_180", "181-365 days": "days_181_365",
+               "over a year": "over_a_year"}
+    ageing = pd.DataFrame({"ageing_bucket": list(buckets), "overdue": [int(first[c]) for c in buckets.values()]})
     left, _ = st.columns([3, 2])
     with left:
-        ui.chart(charts.overdue_ageing(overdue),
-                 overdue["ageing_bucket"].value_counts().rename_axis("ageing_bucket").reset_index(name="overdue"),
-                 "overdue_ageing")
+        ui.chart(charts.overdue_ageing(ageing.loc[ageing.index.repeat(ageing["overdue"])]),
+                 ageing[ageing["overdue"] > 0].reset_index(drop=True), "overdue_ageing")
     st.subheader("Overdue actions, oldest first")
-    table = drop_personal(overdue)[list(OVERDUE_COLUMNS)].rename(columns=OVERDUE_COLUMNS)
-    shown = table.head(ui.TABLE_ROWS)
+    shown = overdue_table(overdue)
     st.dataframe(shown, hide_index=True, column_config={
         "Target date": st.column_config.DateColumn(format="DD/MM/YYYY"),
         "Action": st.column_config.TextColumn(width="large"),
         "Recommendation": st.column_config.TextColumn(width="medium"),
     })
-    if len(table) > len(shown):
-        st.caption(f"The {len(shown):,} oldest of {len(table):,} overdue actions; the downloads have them all, "
+    if total > len(shown):
+        st.caption(f"The {len(shown):,} oldest of {total:,} overdue actions; the downloads have them all, "
                    "or narrow the filters (an agency, a partnership) to see others.")
     st.caption("Staff names are left out of this list and its downloads.")
-    ui.table_downloads(table, f"overdue_actions_{selected.as_of:%Y-%m-%d}", "overdue", sheet="Overdue actions")
+    ui.table_downloads(lambda: overdue_table(data.query("overdue_actions", selected, limit=None)),
+                       f"overdue_actions_{selected.as_of:%Y-%m-%d}", "overdue", sheet="Overdue actions")
 
 
 # Only the open tab runs (its name is in the address bar, ?tab=...): the overdue list is the

@@ -34,7 +34,7 @@ def test_every_chart_has_a_query():
 
 @pytest.mark.parametrize("name", sorted(CHART_QUERIES))
 def test_chart_from_its_query_is_titled_templated_and_not_colour_only(con, name):
-    frame = db.query(con, CHART_QUERIES[name], **Filters(as_of=app_fixture.AS_OF).params())
+    frame = db.query(con, CHART_QUERIES[name], **Filters(as_of=app_fixture.AS_OF).params(), limit=None)
     fig = charts.CHARTS[name](frame)
     assert fig.layout.title.text and fig.layout.template.layout.font.size == 14
     assert fig.layout.xaxis.title.text or fig.layout.yaxis.title.text
@@ -47,7 +47,8 @@ def test_chart_from_its_query_is_titled_templated_and_not_colour_only(con, name)
 
 @pytest.mark.parametrize("name", sorted(CHART_QUERIES))
 def test_an_empty_result_says_so(con, name):
-    frame = db.query(con, CHART_QUERIES[name], **Filters(as_of=app_fixture.AS_OF, partnerships=("Nowhere",)).params())
+    frame = db.query(con, CHART_QUERIES[name], **Filters(as_of=app_fixture.AS_OF, partnerships=("Nowhere",)).params(),
+                     limit=None)
     fig = charts.CHARTS[name](frame.iloc[0:0])
     assert [a.text for a in fig.layout.annotations] == [charts.EMPTY_MESSAGE]
 

@@ -61,7 +61,7 @@ def flat(text: str) -> str:
 
 
 def expected(con, name: str):
-    return db.query(con, name, **Filters(as_of=AS_OF).params())
+    return db.query(con, name, **Filters(as_of=AS_OF).params(), limit=None)
 
 
 def kpi_sentence(con) -> str:

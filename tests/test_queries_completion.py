@@ -20,7 +20,7 @@ def fx():
 
 def run(fx, name, **filters):
     con, _ = fx
-    return query(con, name, **Filters(**{"as_of": MARCH, **filters}).params())
+    return query(con, name, **Filters(**{"as_of": MARCH, **filters}).params(), limit=None)
 
 
 def one(fx, name, **filters):

@@ -109,7 +109,7 @@ def test_every_query_declares_exactly_the_parameters_it_uses():
 def test_every_query_runs_on_an_empty_database_with_the_shared_filters():
     con = make_db()
     extra = {"case_id": 1, "theme": "training", "group_id": 1, "q": "training", "date_from": dt.date(2023, 1, 1),
-             "date_to": MARCH, "from_version": 1, "to_version": 2}
+             "date_to": MARCH, "from_version": 1, "to_version": 2, "limit": None, "fields": []}
     for info in analytics.query_catalogue():
         df = query(con, info.name, **Filters(as_of=MARCH).params(), **extra)
         numbers = df.select_dtypes("number").drop(columns=["status_order"], errors="ignore").fillna(0)

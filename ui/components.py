@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import importlib.util
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -78,14 +78,23 @@ def chart(fig: go.Figure, table: pd.DataFrame, key: str, *, note: str | None = N
     image_downloads(fig, key, national)
 
 
-def long_table(table: pd.DataFrame, key: str, **dataframe_args) -> None:
-    """A table of at most TABLE_ROWS rows on screen; a longer one says so and offers all of it as CSV."""
+def long_table(table: pd.DataFrame, key: str, *, total: int | None = None,
+               everything: Callable[[], pd.DataFrame] | None = None, **dataframe_args) -> None:
+    """A table of at most TABLE_ROWS rows on screen; a longer one says so and offers all of it as CSV.
+
+    `table` may hold only the first rows of a longer list: `total` says how many there are and
+    `everything` fetches them all, only when the download is clicked."""
+    total = len(table) if total is None else total
     st.dataframe(table.head(TABLE_ROWS), hide_index=True, **dataframe_args)
-    if len(table) > TABLE_ROWS:
-        st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} rows; the download has them all.")
-        st.download_button("Download all rows (CSV)", data=lambda: tables.to_csv_bytes(table),
+    if total > min(len(table), TABLE_ROWS):
+        st.caption(f"The first {min(len(table), TABLE_ROWS):,} of {total:,} rows; the download has them all.")
+        st.download_button("Download all rows (CSV)", data=lambda: tables.to_csv_bytes(_all_rows(table, everything)),
                            file_name=f"{key}.csv", key=f"all_rows_{key}", on_click="ignore", mime="text/csv",
                            icon=":material/download:")
+
+
+def _all_rows(table: pd.DataFrame, everything: Callable[[], pd.DataFrame] | None) -> pd.DataFrame:
+    return table if everything is None else everything()
 
 
 def image_downloads(fig: go.Figure, key: str, national: bool = False) -> None:
@@ -111,13 +120,18 @@ def image_downloads(fig: go.Figure, key: str, national: bool = False) -> None:
                         icon=":material/draw:", help="Scalable image for documents and the web")
 
 
-def table_downloads(table: pd.DataFrame, name: str, key: str, sheet: str | None = None) -> None:
-    """XLSX and CSV of a table, built only when clicked."""
+def table_downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str,
+                    sheet: str | None = None) -> None:
+    """XLSX and CSV of a table, built only when clicked. `table` may be a callable giving the table,
+    so that a list shown in part is fetched whole only for its download."""
+    def rows() -> pd.DataFrame:
+        return table() if callable(table) else table
+
     row = st.container(horizontal=True)
-    row.download_button("Download XLSX", data=lambda: tables.to_xlsx_bytes({sheet or name: table}),
+    row.download_button("Download XLSX", data=lambda: tables.to_xlsx_bytes({sheet or name: rows()}),
                          file_name=f"{name}.xlsx", key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    row.download_button("Download CSV", data=lambda: tables.to_csv_bytes(table), file_name=f"{name}.csv",
+    row.download_button("Download CSV", data=lambda: tables.to_csv_bytes(rows()), file_name=f"{name}.csv",
                           key=f"csv_{key}", on_click="ignore", icon=":material/download:", mime="text/csv")
 
 

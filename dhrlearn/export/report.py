@@ -131,8 +131,8 @@ class ReportData:
 
 # ---- Gathering the figures ----------------------------------------------------------------------
 
-def _query(con, name: str, options: ReportOptions) -> pd.DataFrame:
-    df = db.query(con, name, **options.params())
+def _query(con, name: str, options: ReportOptions, **extra) -> pd.DataFrame:
+    df = db.query(con, name, **options.params(), **extra)
     return df if options.with_names else drop_personal(df)
 
 
@@ -174,7 +174,7 @@ def gather(con, options: ReportOptions) -> ReportData:
             continue
         table = display_table(data, spec.columns)
         sections.append(Section(spec, data, table, figure, alt_text(spec, figure, table)))
-    overdue = _query(con, "overdue_actions", options)
+    overdue = _query(con, "overdue_actions", options, limit=None)  # every row
     overdue = overdue.sort_values(["agencies", "days_overdue"], ascending=[True, False], kind="stable")
     data = ReportData(options, kpis, [], sections, display_table(overdue, OVERDUE_ACTION_COLUMNS), missing)
     data.summary = executive_summary(con, data)
@@ -276,7 +276,7 @@ def executive_summary(con, data: ReportData) -> list[str]:
 def _period_sentences(con, data: ReportData) -> list[str]:
     """What changed between the start and the end of the period."""
     try:
-        changes = _query(con, "progress_between", data.options)
+        changes = _query(con, "progress_between", data.options, limit=None)
     except KeyError:
         return []
     counts = changes["change"].value_counts()
