@@ -216,6 +216,7 @@ def query_params(con, names: list[str]) -> dict:
         "theme": "mental_health",
         "date_from": AS_OF - dt.timedelta(days=365),
         "date_to": AS_OF,
+        "limit": 1000,  # the rows a page asks for (ui.components.TABLE_ROWS); downloads pass None
     })
     return params
 

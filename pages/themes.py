@@ -16,6 +16,7 @@ if prevalence.empty:
 label = charts.theme_label
 RECURRING_SHOWN = 200
 TRENDS_DRAWN = 5
+PASSAGES_SHOWN = 50
 
 
 def show_prevalence() -> None:
@@ -67,16 +68,17 @@ def show_training_uptake() -> None:
     ])
     ui.chart(charts.training_uptake(uptake), uptake, "training_uptake")
     st.markdown("**What the updates say** (poor uptake first; only the sentence that matched is shown)")
-    passages = data.query("uptake_evidence_list", selected)
+    passages = data.query("uptake_evidence_list", selected, limit=PASSAGES_SHOWN)
     if passages.empty:
         st.info("No update mentions training uptake for these filters.")
-    for row in passages.head(50).itertuples():
+    for row in passages.itertuples():
         st.markdown(f"- {ui.highlight(row.snippet, [row.phrase])}  \n"
                     f"  <small>{ui.html_text(row.reference)}, recommendation {ui.html_text(row.recommendation_number)}"
                     f" · {ui.html_text(row.polarity)} · {ui.html_text(row.src_file)}</small>",
                     unsafe_allow_html=True)
-    if len(passages) > 50:
-        st.caption(f"The first 50 of {len(passages)} passages; narrow the filters to see others.")
+    total = int(passages["total_rows"].iloc[0]) if len(passages) else 0
+    if total > len(passages):
+        st.caption(f"The first {len(passages)} of {total:,} passages; narrow the filters to see others.")
 
 
 def show_recurring() -> None:

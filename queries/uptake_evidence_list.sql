@@ -1,9 +1,30 @@
 -- Training-uptake evidence in the update text of the plans in force at $as_of: polarity, the words, the sentence, and the action it belongs to.
--- params: as_of, partnerships, year_from, year_to, agencies, agency_types, levels, themes
+-- params: as_of, partnerships, year_from, year_to, agencies, agency_types, levels, themes, limit
 -- Polarity: negative ("poor take up", "tailed off"), positive ("85% of staff trained"), planned
 -- ("all officers trained by summer 2023"). Negative first. Snippets are update text and may name staff.
+-- $limit: the first rows only (NULL = every row); total_rows on every row counts the whole list.
+-- The order is worked out on narrow columns first: only the passages up to the $limit-th one's
+-- polarity, partnership and case (the cutoff) get their texts; ties are broken by action_id.
 WITH sel_recs AS (
     SELECT DISTINCT recommendation_id FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+),
+found AS MATERIALIZED (
+    SELECT u.rowid AS evidence_row, u.recommendation_id, u.action_id, u.case_id,
+           CASE u.polarity WHEN 'negative' THEN 1 WHEN 'planned' THEN 2 ELSE 3 END AS polarity_order,
+           c.partnership, c.reference
+    FROM uptake_evidence u
+    JOIN plan_in_force($as_of) p ON p.plan_version_id = u.plan_version_id
+    JOIN dhr_case c ON c.case_id = u.case_id
+    WHERE u.recommendation_id IN (SELECT recommendation_id FROM sel_recs)
+),
+cutoff AS (
+    SELECT max({'p': polarity_order, 'partnership': partnership, 'reference': reference}) AS last_kept
+    FROM (SELECT polarity_order, partnership, reference FROM found
+          ORDER BY polarity_order, partnership, reference LIMIT $limit)
+),
+candidates AS (
+    SELECT * FROM found
+    WHERE {'p': polarity_order, 'partnership': partnership, 'reference': reference} <= (SELECT last_kept FROM cutoff)
 ),
 final AS (
     SELECT u.polarity, u.phrase, u.snippet,
@@ -12,14 +33,14 @@ final AS (
            a.seq AS action_seq, a.text AS action_text, a.status, CAST(a.target_date AS DATE) AS target_date,
            u.recommendation_id, u.action_id,
            coalesce(a.src_file, r.src_file) AS src_file, coalesce(a.src_location, r.src_location) AS src_location,
-           coalesce(a.src_rows, r.src_rows) AS src_rows
-    FROM uptake_evidence u
-    JOIN plan_in_force($as_of) p ON p.plan_version_id = u.plan_version_id
-    JOIN dhr_case c ON c.case_id = u.case_id
-    JOIN recommendation r ON r.recommendation_id = u.recommendation_id
-    LEFT JOIN action a ON a.action_id = u.action_id
-    WHERE u.recommendation_id IN (SELECT recommendation_id FROM sel_recs)
+           coalesce(a.src_rows, r.src_rows) AS src_rows,
+           (SELECT count(*) FROM found) AS total_rows, k.polarity_order, k.evidence_row
+    FROM candidates k
+    JOIN uptake_evidence u ON u.rowid = k.evidence_row
+    JOIN dhr_case c ON c.case_id = k.case_id
+    JOIN recommendation r ON r.recommendation_id = k.recommendation_id
+    LEFT JOIN action a ON a.action_id = k.action_id
 )
-SELECT * FROM final
-ORDER BY CASE polarity WHEN 'negative' THEN 1 WHEN 'planned' THEN 2 ELSE 3 END,
-         partnership, reference, recommendation_sort_key, action_seq
+SELECT * EXCLUDE (polarity_order, evidence_row) FROM final
+ORDER BY polarity_order, partnership, reference, recommendation_sort_key, action_seq, action_id, evidence_row
+LIMIT $limit

@@ -21,7 +21,7 @@ def fx():
 
 def run(fx, name, extra=None, **filters):
     con, _ = fx
-    return query(con, name, **Filters(**{"as_of": MARCH, **filters}).params(), **(extra or {}))
+    return query(con, name, **Filters(**{"as_of": MARCH, **filters}).params(), **{"limit": None, **(extra or {})})
 
 
 def test_training_uptake(fx):

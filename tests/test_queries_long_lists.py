@@ -64,3 +64,14 @@ def test_overdue_actions_limit_with_an_agency_filter(con):
     everything = run(con, "overdue_actions", None, chosen)
     assert 0 < len(everything) < len(run(con, "overdue_actions", None))
     assert_first_rows(everything, run(con, "overdue_actions", 5, chosen), 5)
+
+
+@pytest.mark.parametrize("limit", [1, 9, 60])
+def test_uptake_evidence_list_limit_keeps_the_first_rows_and_counts_them_all(con, limit):
+    everything = run(con, "uptake_evidence_list", None)
+    assert len(everything) > 60
+    first = run(con, "uptake_evidence_list", limit)
+    assert_first_rows(everything, first, limit)
+    assert (first["total_rows"] == len(everything)).all()
+    order = everything["polarity"].map({"negative": 1, "planned": 2, "positive": 3})
+    assert order.is_monotonic_increasing
