@@ -25,6 +25,8 @@ except ImportError:  # pragma: no cover - other Python versions
 from dhrlearn import config
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
 
+RECURRING_FACTS = ("recurring_case_fact",)  # summarises recurring_member: rebuilt with it
+
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 AXES = ("home_office", "topic")
 KINDS = ("match", "exclude", "topic", "fallback")
@@ -561,6 +563,8 @@ def tag_plan_versions(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int
     _insert(con, "theme_match", themes)
     _insert(con, "uptake_evidence", uptake)
     refresh_facts(con, plan_version_ids, THEME_FACTS)
+    # Not a theme table: refreshed here because every newly stored version passes through here.
+    refresh_facts(con, plan_version_ids, ("plan_text_fact",))
     return len(themes), len(uptake)
 
 
@@ -573,6 +577,7 @@ def regroup_recurring(con: duckdb.DuckDBPyConnection) -> int:
     try:
         con.execute("DELETE FROM recurring_member")
         _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
+        refresh_facts(con, None, RECURRING_FACTS)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -620,6 +625,7 @@ def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> d
         refresh_facts(con, None, THEME_FACTS)
         groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
         _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
+        refresh_facts(con, None, RECURRING_FACTS)
         if own_transaction:
             con.execute("COMMIT")
     except Exception:

@@ -1,7 +1,8 @@
 -- Pairs of stored cases that may be the same review entered twice: same partnership and the same reference once punctuation and "case"/"DHR"/"no" are ignored, or identical recommendation texts.
 -- params: (none)
 -- Compares each case's latest plan version (at least two recommendations; a text set shared by
--- more than five cases is treated as a template). reason says which rule matched.
+-- more than five cases is treated as a template). reason says which rule matched. Plans are
+-- compared by the digest of their recommendation texts in plan_text_fact.
 WITH keys AS (
     SELECT case_id, reference, partnership, year,
            regexp_replace(regexp_replace(lower(reference), '\b(case|dhr|dardr|review|no|number|ref)\b', '', 'g'),
@@ -9,17 +10,14 @@ WITH keys AS (
     FROM dhr_case
 ),
 latest AS (
-    SELECT case_id, plan_version_id FROM plan_version
-    QUALIFY row_number() OVER (PARTITION BY case_id
-                               ORDER BY coalesce(as_of_date, CAST(imported_at AS DATE)) DESC, imported_at DESC,
-                                        plan_version_id DESC) = 1
+    SELECT case_id,
+           arg_max(plan_version_id, (coalesce(as_of_date, CAST(imported_at AS DATE)), imported_at, plan_version_id)) AS plan_version_id
+    FROM plan_version
+    GROUP BY case_id
 ),
 plan_keys AS (
-    SELECT l.case_id,
-           md5(string_agg(regexp_replace(lower(r.text), '[^a-z0-9]+', ' ', 'g'), '|' ORDER BY r.sort_key, r.text)) AS plan_key,
-           count(*) AS recommendations
-    FROM latest l JOIN recommendation r ON r.plan_version_id = l.plan_version_id
-    GROUP BY l.case_id
+    SELECT l.case_id, f.plan_key, f.recommendations
+    FROM latest l JOIN plan_text_fact f ON f.plan_version_id = l.plan_version_id
 ),
 same_reference AS (
     SELECT a.case_id AS case_id_a, b.case_id AS case_id_b, 'same partnership and reference' AS reason
@@ -30,7 +28,8 @@ same_reference AS (
 shared_plans AS (
     SELECT * FROM plan_keys
     WHERE recommendations >= 2
-    QUALIFY count(*) OVER (PARTITION BY plan_key) BETWEEN 2 AND 5
+      AND plan_key IN (SELECT plan_key FROM plan_keys WHERE recommendations >= 2
+                       GROUP BY plan_key HAVING count(*) BETWEEN 2 AND 5)
 ),
 same_plan AS (
     SELECT a.case_id AS case_id_a, b.case_id AS case_id_b, 'identical recommendation texts' AS reason

@@ -2,36 +2,36 @@
 -- params: as_of, partnerships, year_from, year_to
 -- Members are recommendations of the plans in force that pass the case filters; a group is listed
 -- when those members come from at least two cases. representative_text: the member most similar
--- to the group's representative. A recommendation is complete when all its actions are complete.
-WITH members AS (
-    SELECT m.group_id, m.recommendation_id, m.similarity, c.case_id, c.reference, c.partnership, c.year,
-           r.text
-    FROM recurring_member m
-    JOIN cases_in_force($as_of, $partnerships, $year_from, $year_to) c
-      ON c.case_id = m.case_id
-    JOIN recommendation r ON r.recommendation_id = m.recommendation_id AND r.plan_version_id = c.plan_version_id
+-- to the group's representative (ties: the lowest recommendation_id). A recommendation is complete
+-- when all its actions are complete. Reads recurring_case_fact (one row per group and case).
+WITH cases AS (
+    SELECT case_id, plan_version_id, partnership, year, label,
+           dense_rank() OVER (ORDER BY label) AS label_no
+    FROM (SELECT *, reference || ' (' || partnership || coalesce(', ' || year, '') || ')' AS label
+          FROM cases_in_force($as_of, $partnerships, $year_from, $year_to))
 ),
-rec_done AS (
-    SELECT a.recommendation_id, bool_and(a.status = 'complete') AS complete
-    FROM action a
-    WHERE a.recommendation_id IN (SELECT recommendation_id FROM members)
-    GROUP BY a.recommendation_id
+-- A member counts only while its plan version is the one in force.
+figures AS (
+    SELECT g.group_id,
+           count(*) AS cases,
+           CAST(sum(g.recommendations) AS BIGINT) AS recommendations,
+           count(DISTINCT c.partnership) AS partnerships,
+           min(c.year) AS first_year, max(c.year) AS last_year,
+           list_sort(list_distinct(list(c.year))) AS years,
+           -- the cases' labels in label order (sorting numbers is much cheaper than sorting text)
+           list_select(list(c.label), list_grade_up(list(c.label_no))) AS labels,
+           arg_max(g.representative_text, (g.similarity, -g.representative_id)) AS representative_text,
+           CAST(sum(g.recommendations_complete) AS BIGINT) AS recommendations_complete
+    FROM recurring_case_fact g
+    JOIN cases c ON c.case_id = g.case_id AND c.plan_version_id = g.plan_version_id
+    GROUP BY g.group_id
 ),
 final AS (
-    SELECT m.group_id,
-           count(DISTINCT m.case_id) AS cases,
-           count(*) AS recommendations,
-           count(DISTINCT m.partnership) AS partnerships,
-           min(m.year) AS first_year, max(m.year) AS last_year,
-           list_sort(list_distinct(list(m.year))) AS years,
-           string_agg(DISTINCT m.reference || ' (' || m.partnership || coalesce(', ' || m.year, '') || ')', '; '
-                      ORDER BY m.reference || ' (' || m.partnership || coalesce(', ' || m.year, '') || ')') AS case_list,
-           arg_max(m.text, m.similarity) AS representative_text,
-           count(*) FILTER (WHERE d.complete) AS recommendations_complete,
-           round(100.0 * count(*) FILTER (WHERE d.complete) / count(*), 1) AS pct_recommendations_complete
-    FROM members m
-    LEFT JOIN rec_done d USING (recommendation_id)
-    GROUP BY m.group_id
-    HAVING count(DISTINCT m.case_id) >= 2
+    SELECT group_id, cases, recommendations, partnerships, first_year, last_year, years,
+           array_to_string(labels, '; ') AS case_list,
+           representative_text, recommendations_complete,
+           round(100.0 * recommendations_complete / recommendations, 1) AS pct_recommendations_complete
+    FROM figures
+    WHERE cases >= 2
 )
 SELECT * FROM final ORDER BY cases DESC, last_year DESC NULLS LAST, group_id

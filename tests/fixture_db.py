@@ -121,6 +121,7 @@ def add_recommendation(con, plan_version_id: int, number: str, text: str, level:
     }, "recommendation_id")
     for owner in owners:
         add_agency_link(con, rec, owner, "owner")
+    refresh_facts(con, [plan_version_id], ("plan_text_fact",))
     return rec
 
 
@@ -177,12 +178,13 @@ def add_uptake(con, recommendation_id: int, polarity: str, phrase: str, snippet:
 
 
 def add_recurring(con, group_id: int, recommendation_id: int, similarity: float = 1.0) -> None:
-    case_id = con.execute(
-        "SELECT case_id FROM recommendation WHERE recommendation_id = ?", [recommendation_id]
-    ).fetchone()[0]
+    case_id, pv = con.execute(
+        "SELECT case_id, plan_version_id FROM recommendation WHERE recommendation_id = ?", [recommendation_id]
+    ).fetchone()
     _insert(con, "recurring_member", {
         "group_id": group_id, "recommendation_id": recommendation_id, "case_id": case_id, "similarity": similarity,
     })
+    refresh_facts(con, [pv], ("recurring_case_fact",))
 
 
 def add_warning(con, plan_version_id: int, field: str, message: str, severity: str = "warning",

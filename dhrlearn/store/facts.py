@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-ALL = ("action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact")
+ALL = ("action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact", "recurring_case_fact", "plan_text_fact")
 THEMES = ("action_theme_fact", "plan_theme_fact")
 AGENCIES = ("action_agency_fact",)
 
