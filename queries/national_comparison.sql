@@ -5,23 +5,36 @@
 -- among those where it is known (empty DHRD cells are unknown, not absent), death year within
 -- $year_from..$year_to. The two describe different things (what plans address vs what reviews
 -- recorded about victim and perpetrator): read them side by side, not as equal measures.
--- Every row carries the DHRD credit, to be shown with the figures. National columns are NULL
--- until dhrlearn.analytics.load_dhrd has run.
-WITH cases AS (
-    SELECT * FROM trio_cases($as_of, $partnerships, $year_from, $year_to)
+-- Every row carries the DHRD credit, to be shown with the figures. No rows until
+-- dhrlearn.analytics.load_dhrd has run (the measures come with the DHRD files); a measure's national
+-- columns are NULL when no DHRD incident is in the year range.
+WITH cases AS MATERIALIZED (
+    SELECT case_id, plan_version_id FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
 ),
-case_theme AS (
-    SELECT case_id, theme FROM case_themes($as_of, $partnerships, $year_from, $year_to) WHERE theme IS NOT NULL
+-- Only the themes a measure or the trio rule reads: one row per plan in force and theme.
+themes AS (
+    SELECT t.plan_version_id, t.theme
+    FROM plan_theme_fact t
+    WHERE t.plan_version_id IN (SELECT plan_version_id FROM cases)
+      AND (t.theme IN ('substance_misuse', 'mental_health', 'toxic_trio')
+           OR t.theme IN (SELECT theme FROM dhrd_measure))
 ),
 theme_counts AS (
-    SELECT theme, count(DISTINCT case_id) AS cases_with FROM case_theme GROUP BY theme
+    SELECT theme, count(*) AS cases_with FROM themes GROUP BY theme
+),
+trio AS (
+    SELECT count(*) AS trio_cases
+    FROM (SELECT plan_version_id FROM themes
+          GROUP BY plan_version_id
+          HAVING bool_or(theme = 'toxic_trio')
+              OR (bool_or(theme = 'substance_misuse') AND bool_or(theme = 'mental_health')))
 ),
 local_figures AS (
     SELECT m.measure,
            CASE WHEN m.measure = 'toxic_trio' THEN t.trio_cases ELSE coalesce(tc.cases_with, 0) END AS local_cases_with,
-           t.cases AS local_cases
+           (SELECT count(*) FROM cases) AS local_cases
     FROM dhrd_measure m
-    CROSS JOIN (SELECT count(*) AS cases, count(*) FILTER (WHERE is_trio) AS trio_cases FROM cases) t
+    CROSS JOIN trio t
     LEFT JOIN theme_counts tc ON tc.theme = m.theme
 ),
 national_figures AS (
