@@ -4,16 +4,24 @@
 -- or their recommendation's). Uptake evidence: rows found in the update text of the plans in force
 -- (see uptake_evidence_list), counted for the recommendations of the selected actions.
 WITH training AS (
-    SELECT * FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, ['training'])
+    SELECT * FROM selected_theme_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, [])
+    WHERE theme = 'training'
 ),
+-- Recommendations with a selected action, needed only when an action filter is set (the guard folds
+-- this away otherwise).
 sel_recs AS (
-    SELECT DISTINCT recommendation_id FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    SELECT DISTINCT recommendation_id
+    FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    WHERE len($agencies) + len($agency_types) + len($levels) + len($themes) > 0
 ),
+-- Without action filters every recommendation of the selected cases counts: evidence comes from an
+-- action's update text, so its recommendation has an action.
 evidence AS (
     SELECT u.*
     FROM uptake_evidence u
-    JOIN plan_in_force($as_of) p ON p.plan_version_id = u.plan_version_id
-    WHERE u.recommendation_id IN (SELECT recommendation_id FROM sel_recs)
+    JOIN cases_in_force($as_of, $partnerships, $year_from, $year_to) c ON c.plan_version_id = u.plan_version_id
+    WHERE (len($agencies) + len($agency_types) + len($levels) + len($themes) = 0 AND u.action_id IS NOT NULL)
+       OR u.recommendation_id IN (SELECT recommendation_id FROM sel_recs)
 ),
 action_figures AS (
     SELECT count(*) AS training_actions,
