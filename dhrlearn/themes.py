@@ -25,8 +25,6 @@ except ImportError:  # pragma: no cover - other Python versions
 from dhrlearn import config
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
 
-RECURRING_FACTS = ("recurring_case_fact",)  # summarises recurring_member: rebuilt with it
-
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 AXES = ("home_office", "topic")
 KINDS = ("match", "exclude", "topic", "fallback")
@@ -577,12 +575,19 @@ def regroup_recurring(con: duckdb.DuckDBPyConnection) -> int:
     try:
         con.execute("DELETE FROM recurring_member")
         _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
-        refresh_facts(con, None, RECURRING_FACTS)
+        refresh_recurring_facts(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return int(groups["group_id"].nunique())
+
+
+def refresh_recurring_facts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the summaries of recurring_member (migration 005) after it has been rewritten."""
+    refresh_facts(con, None, ("recurring_case_fact",))
+    con.execute("DELETE FROM recurring_group_fact")  # groups span cases: rebuilt whole
+    con.execute("INSERT INTO recurring_group_fact SELECT * FROM recurring_group_fact_rows()")
 
 
 RETAG_BATCH = 2_000  # plan versions tagged at a time by retag_all
@@ -625,7 +630,7 @@ def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> d
         refresh_facts(con, None, THEME_FACTS)
         groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
         _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
-        refresh_facts(con, None, RECURRING_FACTS)
+        refresh_recurring_facts(con)
         if own_transaction:
             con.execute("COMMIT")
     except Exception:

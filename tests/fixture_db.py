@@ -23,6 +23,7 @@ import duckdb
 
 from dhrlearn.store import db
 from dhrlearn.store.facts import refresh_facts
+from dhrlearn.themes import refresh_recurring_facts
 
 # Agency types for names used in tests, so a bare name gets a plausible type.
 AGENCY_TYPES = {
@@ -184,7 +185,7 @@ def add_recurring(con, group_id: int, recommendation_id: int, similarity: float 
     _insert(con, "recurring_member", {
         "group_id": group_id, "recommendation_id": recommendation_id, "case_id": case_id, "similarity": similarity,
     })
-    refresh_facts(con, [pv], ("recurring_case_fact",))
+    refresh_recurring_facts(con)
 
 
 def add_warning(con, plan_version_id: int, field: str, message: str, severity: str = "warning",
