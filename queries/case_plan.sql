@@ -11,21 +11,21 @@ recs AS (
 acts AS (
     SELECT a.* FROM action a JOIN plan p ON p.plan_version_id = a.plan_version_id
 ),
+-- Agencies and topic themes from the fact tables (migration 003), narrowed to this one plan version.
 agencies AS (
     SELECT g.action_id,
-           string_agg(CASE WHEN g.agency_known THEN g.agency_label ELSE g.agency_label || ' (unknown)' END,
-                      '; ' ORDER BY g.agency_label) AS agencies,
+           string_agg(CASE WHEN g.agency_known THEN g.agency ELSE g.agency || ' (unknown)' END,
+                      '; ' ORDER BY g.agency) AS agencies,
            bool_or(NOT g.agency_known) AS has_unknown_agency
-    FROM plan_action_agencies((SELECT list(plan_version_id) FROM plan)) g
+    FROM action_agency_fact g JOIN plan p ON p.plan_version_id = g.plan_version_id
+    WHERE g.agency_via IS NOT NULL  -- the action or its recommendation names one
     GROUP BY g.action_id
 ),
 themes AS (
-    SELECT a.action_id, list_sort(list_distinct(list(t.theme))) AS themes
-    FROM acts a
-    JOIN theme_match t ON t.recommendation_id = a.recommendation_id
-                      AND (t.action_id IS NULL OR t.action_id = a.action_id)
-    WHERE t.axis = 'topic'
-    GROUP BY a.action_id
+    SELECT t.action_id, list_sort(list_distinct(list(t.theme))) AS themes
+    FROM action_theme_fact t JOIN plan p ON p.plan_version_id = t.plan_version_id
+    WHERE t.theme IS NOT NULL
+    GROUP BY t.action_id
 ),
 final AS (
     SELECT r.plan_version_id, p.version_date,
