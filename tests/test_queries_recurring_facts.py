@@ -114,3 +114,43 @@ def test_a_newer_plan_version_drops_its_members_until_regrouped(con):
     assert "DHR 2" not in got.case_list.iloc[0]
     regroup_recurring(con)
     assert_same(*both(con))
+
+
+# recurring_members as it was before recurring_member_fact: from recommendation and action.
+DIRECT_MEMBERS = """
+WITH members AS (
+    SELECT m.group_id, m.recommendation_id, m.similarity, c.case_id, c.reference, c.partnership, c.year,
+           r.number AS recommendation_number, r.sort_key AS recommendation_sort_key, r.text, r.level,
+           r.src_file, r.src_location, r.src_rows
+    FROM recurring_member m
+    JOIN cases_in_force($as_of, $partnerships, $year_from, $year_to) c ON c.case_id = m.case_id
+    JOIN recommendation r ON r.recommendation_id = m.recommendation_id AND r.plan_version_id = c.plan_version_id
+    WHERE m.group_id = $group_id
+),
+rec_done AS (
+    SELECT recommendation_id, count(*) AS actions, count(*) FILTER (WHERE status = 'complete') AS actions_complete
+    FROM action WHERE recommendation_id IN (SELECT recommendation_id FROM members) GROUP BY recommendation_id
+)
+SELECT m.*, coalesce(d.actions, 0) AS actions, coalesce(d.actions_complete, 0) AS actions_complete,
+       coalesce(d.actions > 0 AND d.actions = d.actions_complete, false) AS complete
+FROM members m LEFT JOIN rec_done d USING (recommendation_id)
+ORDER BY year NULLS LAST, partnership, reference, recommendation_sort_key
+"""
+
+
+@pytest.mark.parametrize("filters", FILTER_SETS)
+def test_members_match_the_direct_computation(con, filters):
+    params = Filters(as_of=AS_OF, **filters).params()
+    bound = {k: params[k] for k in ("as_of", "partnerships", "year_from", "year_to")}
+    for (group_id,) in con.execute("SELECT DISTINCT group_id FROM recurring_member").fetchall():
+        got = query(con, "recurring_members", group_id=group_id, **params)
+        direct = con.execute(DIRECT_MEMBERS, {**bound, "group_id": group_id}).df()
+        assert got.to_csv(index=False) == direct.to_csv(index=False)
+    assert not query(con, "recurring_members", group_id=1, **params).empty
+
+
+def test_member_rows_follow_a_regroup(con):
+    con.execute("DELETE FROM recurring_member_fact")
+    regroup_recurring(con)
+    members = con.execute("SELECT count(*) FROM recurring_member").fetchone()[0]
+    assert con.execute("SELECT count(*) FROM recurring_member_fact").fetchone()[0] == members > 0

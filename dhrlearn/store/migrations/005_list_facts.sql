@@ -84,6 +84,41 @@ FROM cases
 GROUP BY group_id
 ORDER BY group_id;
 
+-- One row per recurring group member, with what recurring_members shows of its recommendation and
+-- how many of its actions are complete, stored in group order so that one group's members are read
+-- without scanning every recommendation. Rebuilt whole with recurring_case_fact.
+CREATE TABLE IF NOT EXISTS recurring_member_fact (
+    group_id          INTEGER NOT NULL,
+    recommendation_id INTEGER NOT NULL,
+    case_id           INTEGER NOT NULL,
+    plan_version_id   INTEGER NOT NULL,
+    similarity        DOUBLE NOT NULL,
+    number            VARCHAR,
+    sort_key          VARCHAR,
+    text              VARCHAR NOT NULL,
+    level             VARCHAR,
+    src_file          VARCHAR NOT NULL,
+    src_location      VARCHAR,
+    src_rows          VARCHAR,
+    actions           BIGINT NOT NULL,
+    actions_complete  BIGINT NOT NULL
+);
+
+CREATE OR REPLACE MACRO recurring_member_fact_rows() AS TABLE
+WITH done AS (
+    SELECT recommendation_id, count(*) AS actions, count(*) FILTER (WHERE status = 'complete') AS actions_complete
+    FROM action_fact
+    WHERE recommendation_id IN (SELECT recommendation_id FROM recurring_member)
+    GROUP BY recommendation_id
+)
+SELECT m.group_id, m.recommendation_id, m.case_id, r.plan_version_id, m.similarity,
+       r.number, r.sort_key, r.text, r.level, r.src_file, r.src_location, r.src_rows,
+       coalesce(d.actions, 0) AS actions, coalesce(d.actions_complete, 0) AS actions_complete
+FROM recurring_member m
+JOIN recommendation r ON r.recommendation_id = m.recommendation_id
+LEFT JOIN done d ON d.recommendation_id = m.recommendation_id
+ORDER BY m.group_id, m.recommendation_id;
+
 -- One row per plan version with recommendations: a digest of its recommendation texts (lower case,
 -- runs of other characters as one space, in recommendation order) and how many there are, so that
 -- possible_duplicate_cases compares digests instead of re-reading every text.
@@ -106,3 +141,4 @@ ORDER BY plan_version_id;
 INSERT INTO recurring_case_fact SELECT * FROM recurring_case_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version));
 INSERT INTO plan_text_fact SELECT * FROM plan_text_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version));
 INSERT INTO recurring_group_fact SELECT * FROM recurring_group_fact_rows();
+INSERT INTO recurring_member_fact SELECT * FROM recurring_member_fact_rows();
