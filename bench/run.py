@@ -217,6 +217,7 @@ def query_params(con, names: list[str]) -> dict:
         "date_from": AS_OF - dt.timedelta(days=365),
         "date_to": AS_OF,
         "limit": 1000,  # the rows a page asks for (ui.components.TABLE_ROWS); downloads pass None
+        "fields": [],  # search: every field
     })
     return params
 

@@ -17,13 +17,15 @@ if not query.strip():
             icon=":material/search:")
     st.stop()
 
-hits = data.query("search", selected, q=query.strip())
 fields = st.pills("Look in", list(FIELD_LABELS), format_func=FIELD_LABELS.get, selection_mode="multi",
                   default=list(FIELD_LABELS), key="search_fields")
-hits = hits[hits["field"].isin(fields or list(FIELD_LABELS))]
-st.markdown(f"**{len(hits):,} passages** in {hits['case_id'].nunique():,} cases match “{query.strip()}”.")
+search = {"q": query.strip(), "fields": list(fields or FIELD_LABELS)}
+# Only the best passages are fetched for the page; the downloads fetch every one when clicked.
+hits = data.query("search", selected, **search, limit=PAGE_SIZE)
+total, cases = (int(hits["total_rows"].iloc[0]), int(hits["total_cases"].iloc[0])) if len(hits) else (0, 0)
+st.markdown(f"**{total:,} passages** in {cases:,} cases match “{query.strip()}”.")
 words = query.split()
-for hit in hits.head(PAGE_SIZE).itertuples():
+for hit in hits.itertuples():
     where = f"Recommendation {hit.recommendation_number}"
     if pd.notna(hit.action_seq):
         where += f", action {int(hit.action_seq)}"
@@ -32,12 +34,20 @@ for hit in hits.head(PAGE_SIZE).itertuples():
                     f"{FIELD_LABELS.get(hit.field, hit.field)}", unsafe_allow_html=True)
         ui.evidence(hit.snippet, [query.strip(), *words])
         st.caption(f"Source: {hit.src_file}")
-if len(hits) > PAGE_SIZE:
-    st.caption(f"The best {PAGE_SIZE} of {len(hits):,}; add words or narrow the filters to see others.")
-if len(hits):
-    table = hits[["reference", "partnership", "year", "recommendation_number", "action_seq", "field", "snippet",
-                  "src_file"]].copy()
+if total > len(hits):
+    st.caption(f"The best {len(hits)} of {total:,}; add words or narrow the filters to see others. "
+               "The downloads have them all.")
+
+
+def download_table(every: pd.DataFrame) -> pd.DataFrame:
+    table = every[["reference", "partnership", "year", "recommendation_number", "action_seq", "field", "snippet",
+                   "src_file"]].copy()
     # Update logs name staff (personal data): the download says where an update matched, not what it says.
     table.loc[table["field"] == "update", "snippet"] = "(update text left out: it may name staff)"
-    ui.table_downloads(table, "search_results", "search")
+    return table
+
+
+if total:
+    ui.table_downloads(lambda: download_table(data.query("search", selected, **search, limit=None)),
+                       "search_results", "search")
     st.caption("The downloads leave out the text of matching updates, which may name staff.")

@@ -21,7 +21,8 @@ def fx():
 
 def run(fx, name, extra=None, **filters):
     con, _ = fx
-    return query(con, name, **Filters(**{"as_of": MARCH, **filters}).params(), **{"limit": None, **(extra or {})})
+    return query(con, name, **Filters(**{"as_of": MARCH, **filters}).params(),
+                 **{"limit": None, "fields": [], **(extra or {})})
 
 
 def test_training_uptake(fx):

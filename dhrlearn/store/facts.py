@@ -3,15 +3,23 @@
 Every figure on the dashboard counts rows of these tables, so they are refreshed in the same
 transaction as the rows they resolve: at import (all of them), after a re-tag (themes) and after an
 agency alias is taught (agencies). Each table is rebuilt for the plan versions given, from the
-`<table>_rows(versions)` macro beside it.
+`<table>_rows(versions)` macro beside it. The search tables (migration 004_search.sql) are refreshed
+the same way at import, but for search_text: it holds each distinct text once, shared by many
+versions, so the texts of the versions given are added when absent and a refresh of some versions
+deletes none.
 """
 from __future__ import annotations
 
 import duckdb
 
-ALL = ("action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact", "recurring_case_fact", "plan_text_fact")
+SEARCH = ("search_text", "search_text_use")
+ALL = ("action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact", "recurring_case_fact",
+       "plan_text_fact", *SEARCH)
 THEMES = ("action_theme_fact", "plan_theme_fact")
 AGENCIES = ("action_agency_fact",)
+# Rows shared by plan versions: never deleted by version; the rows macro gives a NULL `key` to the
+# rows not stored yet, and only those are added (the key is filled in by the table's default).
+SHARED_BY_VERSIONS = {"search_text": "text_id"}
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | None = None,
@@ -28,6 +36,9 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
         return
     ids = sorted(set(plan_version_ids))
     for table in tables:
+        if table in SHARED_BY_VERSIONS:
+            _add_absent(con, table, SHARED_BY_VERSIONS[table], ids, everything)
+            continue
         if everything:
             con.execute(f"DELETE FROM {table}")
         else:  # the id range first skips the row groups of older versions
@@ -35,3 +46,11 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
                         "AND plan_version_id IN (SELECT unnest($versions))",
                         {"lo": ids[0], "hi": ids[-1], "versions": ids})
         con.execute(f"INSERT INTO {table} SELECT * FROM {table}_rows($versions)", {"versions": ids})
+
+
+def _add_absent(con: duckdb.DuckDBPyConnection, table: str, key: str, ids: list[int], everything: bool) -> None:
+    """Add the rows of these versions that `table` lacks; keep the others unless rebuilding everything."""
+    if everything:
+        con.execute(f"DELETE FROM {table}")
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE ({key}) FROM {table}_rows($versions) "
+                f"WHERE {key} IS NULL", {"versions": ids})
