@@ -194,3 +194,37 @@ def test_a_newer_version_adds_its_new_texts_only(imported, tmp_path):
                            fields=[], limit=None)
     assert [phrase in t for t in now.text] == [False, False]
     assert [phrase in t for t in before_june.text] == [True, True]
+
+
+@pytest.fixture
+def search_page(tmp_path, monkeypatch):
+    """The Search page over a case whose 30 actions and their updates all mention training."""
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    path = tmp_path / "page.duckdb"
+    con = make_db(str(path))
+    rec = add_recommendation(con, add_plan_version(con, add_case(con, "DHR 7"), as_of_date="2023-01-31"), "1",
+                             "Improve training")
+    for n in range(1, 31):
+        add_action(con, rec, f"Training step {n}", update_text=f"Training step {n} delivered")
+    con.close()
+    monkeypatch.setenv("DHR_DB", str(path))
+
+    def open_page(q: str) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.query_params.update({"as_of": AS_OF.isoformat(), "q": q})
+        at.switch_page("pages/search.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return open_page
+
+
+def test_the_page_shows_the_best_passages_and_counts_them_all(search_page):
+    at = search_page("training")
+    assert any(m.value.startswith("**61 passages** in 1 cases") for m in at.markdown)
+    assert sum(c.value.startswith("Source:") for c in at.caption) == 50
+    assert any(c.value.startswith("The best 50 of 61") for c in at.caption)
+    assert [b.label for b in at.get("download_button")] == ["Download XLSX", "Download CSV"]
