@@ -1,46 +1,113 @@
 -- What changed between two dates ("since the last meeting"): actions completed, slipped, new, removed or reopened.
--- params: date_from, date_to, partnerships, year_from, year_to, agencies, agency_types, levels, themes
+-- params: date_from, date_to, partnerships, year_from, year_to, agencies, agency_types, levels, themes, limit
 -- Compares each case's plan in force at $date_from with its plan in force at $date_to, matching
--- actions by case + recommendation sort_key + action seq (see action_changes in dhrlearn/store/migrations/002_analytics.sql).
+-- actions by case + recommendation sort_key + action seq (see action_changes in dhrlearn/store/migrations/).
 -- Slipped: not complete or closed at $date_to and became off_track, or its target date passed
 -- in between ($date_from <= target < $date_to), or its target moved later. Unchanged actions are left out.
 -- Only the plans of cases passing the case filters are compared (actions pair within a case).
+-- $limit: the first rows of each kind of change only (NULL = every row); change_total on every row
+-- counts that kind's rows in the whole list. Ties in the order are broken by action_id.
+-- Only cases whose plan in force changed between the dates are paired action by action: in a case
+-- whose plan stayed the same, an action can only have slipped by its target date passing, which
+-- its fact row says directly. Texts are joined only for the rows kept.
 WITH cases AS (
-    SELECT case_id FROM dhr_case WHERE case_matches(partnership, year, $partnerships, $year_from, $year_to)
+    SELECT case_id, reference, partnership
+    FROM dhr_case WHERE case_matches(partnership, year, $partnerships, $year_from, $year_to)
 ),
-changes AS (
-    SELECT *
-    FROM action_changes((SELECT coalesce(list(plan_version_id), []) FROM plan_in_force($date_from)
-                         WHERE case_id IN (SELECT case_id FROM cases)),
-                        (SELECT coalesce(list(plan_version_id), []) FROM plan_in_force($date_to)
-                         WHERE case_id IN (SELECT case_id FROM cases)),
+plans AS MATERIALIZED (
+    SELECT coalesce(t.case_id, f.case_id) AS case_id,
+           f.plan_version_id AS from_version, t.plan_version_id AS to_version
+    FROM plan_in_force($date_from) f
+    FULL OUTER JOIN plan_in_force($date_to) t ON t.case_id = f.case_id
+    WHERE coalesce(t.case_id, f.case_id) IN (SELECT case_id FROM cases)
+),
+-- Cases whose plan changed are paired action by action (a case with no plan at $date_to, which
+-- only happens when $date_from is the later date, has every action removed).
+paired AS (
+    SELECT case_id, before_action_id, after_action_id, action_id, before_status, after_status,
+           before_target_date, after_target_date, change, slip_reasons, recommendation_id, level, seq
+    FROM action_changes((SELECT coalesce(list(from_version), []) FROM plans
+                         WHERE from_version IS DISTINCT FROM to_version AND from_version IS NOT NULL),
+                        (SELECT coalesce(list(to_version), []) FROM plans
+                         WHERE from_version <> to_version),
                         $date_from, $date_to)
     WHERE change IS NOT NULL
 ),
-selected AS (
-    SELECT ch.*, c.reference, c.partnership, c.year
-    FROM changes ch
-    JOIN dhr_case c ON c.case_id = ch.case_id
-    JOIN action a ON a.action_id = ch.action_id
-    WHERE case_matches(c.partnership, c.year, $partnerships, $year_from, $year_to)
-      AND action_matches(ch.action_id, a.recommendation_id, $agencies, $agency_types, $themes)
+-- The rest need no pairing: a case with no plan at $date_from has every action new; a case whose
+-- plan stayed the same has those slipped whose target date passed in between.
+unpaired AS (
+    SELECT f.case_id, f.action_id, f.status, f.target_date, f.recommendation_id, f.level, f.seq,
+           p.from_version IS NULL AS arrived
+    FROM action_fact f
+    JOIN plans p ON p.to_version = f.plan_version_id
+    WHERE p.from_version IS NULL OR p.from_version = p.to_version
+),
+single AS (
+    SELECT case_id,
+           CASE WHEN NOT arrived THEN action_id END AS before_action_id, action_id AS after_action_id, action_id,
+           CASE WHEN NOT arrived THEN status END AS before_status, status AS after_status,
+           CASE WHEN NOT arrived THEN target_date END AS before_target_date, target_date AS after_target_date,
+           CASE WHEN arrived THEN 'new' ELSE 'slipped' END AS change,
+           CASE WHEN NOT arrived THEN 'target date passed' END AS slip_reasons,
+           recommendation_id, level, seq
+    FROM unpaired
+    WHERE arrived
+       OR (target_date >= CAST($date_from AS DATE) AND target_date < CAST($date_to AS DATE)
+           AND status NOT IN ('complete', 'closed_other'))
+),
+selected AS MATERIALIZED (
+    SELECT ch.*,
+           CASE ch.change WHEN 'completed' THEN 1 WHEN 'slipped' THEN 2 WHEN 'new' THEN 3
+                          WHEN 'reopened' THEN 4 ELSE 5 END AS change_order
+    FROM (SELECT * FROM paired UNION ALL SELECT * FROM single) ch
+    WHERE (len($levels) = 0 OR list_contains($levels, ch.level))
+      AND action_matches(ch.action_id, ch.recommendation_id, $agencies, $agency_types, $themes)
+),
+-- Each kind's list runs case by case (partnership, reference): the cases holding its first $limit
+-- rows are found from counts per case, so only their rows are sorted by recommendation and action.
+case_order AS (
+    SELECT case_id, reference, partnership, row_number() OVER (ORDER BY partnership, reference) AS case_rank
+    FROM cases WHERE case_id IN (SELECT case_id FROM selected)
+),
+per_case AS (
+    SELECT s.change_order, s.case_id, o.case_rank, count(*) AS rows
+    FROM selected s JOIN case_order o ON o.case_id = s.case_id
+    GROUP BY ALL
+),
+case_cutoff AS (
+    SELECT change_order, case_id, case_rank,
+           sum(rows) OVER (PARTITION BY change_order ORDER BY case_rank) - rows AS rows_before,
+           sum(rows) OVER (PARTITION BY change_order) AS change_total
+    FROM per_case
+),
+ranked AS (
+    SELECT s.*, o.reference, o.partnership, k.change_total,
+           row_number() OVER (PARTITION BY s.change_order
+                              ORDER BY k.case_rank, r.sort_key, s.seq, s.action_id) AS change_row
+    FROM selected s
+    JOIN case_cutoff k ON k.change_order = s.change_order AND k.case_id = s.case_id
+    JOIN case_order o ON o.case_id = s.case_id
+    JOIN recommendation r ON r.recommendation_id = s.recommendation_id
+    WHERE $limit IS NULL OR k.rows_before < $limit
+),
+kept AS (
+    SELECT * FROM ranked WHERE $limit IS NULL OR change_row <= $limit
 ),
 final AS (
-    SELECT s.change, s.slip_reasons,
-           s.case_id, s.reference, s.partnership,
+    SELECT k.change, k.slip_reasons,
+           k.case_id, k.reference, k.partnership,
            r.number AS recommendation_number, r.sort_key AS recommendation_sort_key,
            r.text AS recommendation_text, r.level,
            a.seq AS action_seq, a.text AS action_text,
-           s.before_status, s.after_status, s.before_target_date, s.after_target_date,
+           k.before_status, k.after_status, k.before_target_date, k.after_target_date,
            a.target_date_raw, a.update_text,
-           s.before_action_id, s.after_action_id, a.plan_version_id,
-           a.src_file, a.src_location, a.src_rows
-    FROM selected s
-    JOIN action a ON a.action_id = s.action_id
-    JOIN recommendation r ON r.recommendation_id = a.recommendation_id
-    WHERE len($levels) = 0 OR list_contains($levels, r.level)
+           k.before_action_id, k.after_action_id, a.plan_version_id,
+           a.src_file, a.src_location, a.src_rows,
+           CAST(k.change_total AS BIGINT) AS change_total,
+           k.change_order, k.action_id
+    FROM kept k
+    JOIN action a ON a.action_id = k.action_id
+    JOIN recommendation r ON r.recommendation_id = k.recommendation_id
 )
-SELECT * FROM final
-ORDER BY CASE change WHEN 'completed' THEN 1 WHEN 'slipped' THEN 2 WHEN 'new' THEN 3
-                     WHEN 'reopened' THEN 4 ELSE 5 END,
-         partnership, reference, recommendation_sort_key, action_seq
+SELECT * EXCLUDE (change_order, action_id) FROM final
+ORDER BY change_order, partnership, reference, recommendation_sort_key, action_seq, action_id
