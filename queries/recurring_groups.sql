@@ -22,25 +22,28 @@ counted AS (
 ),
 -- Each group's stored lists cut to the years selected (a mask over its cases).
 stored AS (
-    SELECT group_id, list_transform(years, lambda y: coalesce(case_matches('', y, [], $year_from, $year_to), false)) AS keep, *
-    FROM recurring_group_fact
-    WHERE len($partnerships) = 0
+    SELECT *, list_bool_and(keep) AS whole
+    FROM (SELECT list_transform(years, lambda y: coalesce(case_matches('', y, [], $year_from, $year_to), false)) AS keep, *
+          FROM recurring_group_fact
+          WHERE len($partnerships) = 0)
 ),
 -- Where the cut holds exactly the selected cases (same count, same labels by hash), the figures
--- come from it: no join to aggregate, no text to sort.
+-- come from it (or, when nothing is cut, from the group's stored totals): no join to aggregate,
+-- no text to sort.
 from_lists AS (
     SELECT s.group_id,
            c.cases,
-           list_sum(list_where(s.recommendations, s.keep)) AS recommendations,
-           len(list_distinct(list_where(s.partnerships, s.keep))) AS partnerships,
-           list_where(s.years, s.keep) AS kept_years,
-           array_to_string(list_where(s.labels, s.keep), '; ') AS case_list,
-           s.representative_texts[list_min(list_where(s.ranks, s.keep))] AS representative_text,
-           list_sum(list_where(s.recommendations_complete, s.keep)) AS recommendations_complete
+           CASE WHEN s.whole THEN s.recommendation_count ELSE list_sum(list_where(s.recommendations, s.keep)) END AS recommendations,
+           CASE WHEN s.whole THEN s.partnership_count ELSE len(list_distinct(list_where(s.partnerships, s.keep))) END AS partnerships,
+           CASE WHEN s.whole THEN s.years ELSE list_where(s.years, s.keep) END AS kept_years,
+           CASE WHEN s.whole THEN s.case_list ELSE array_to_string(list_where(s.labels, s.keep), '; ') END AS case_list,
+           s.representative_texts[CASE WHEN s.whole THEN 1 ELSE list_min(list_where(s.ranks, s.keep)) END] AS representative_text,
+           CASE WHEN s.whole THEN s.complete_count ELSE list_sum(list_where(s.recommendations_complete, s.keep)) END AS recommendations_complete
     FROM stored s
     JOIN counted c ON c.group_id = s.group_id
-    WHERE c.cases = len(list_where(s.ranks, s.keep))
-      AND c.labels_hash = list_aggregate(list_where(s.label_hashes, s.keep), 'bit_xor')
+    WHERE CASE WHEN s.whole THEN c.cases = len(s.ranks) AND c.labels_hash = s.labels_hash
+               ELSE c.cases = len(list_where(s.ranks, s.keep))
+                    AND c.labels_hash = list_aggregate(list_where(s.label_hashes, s.keep), 'bit_xor') END
 ),
 -- Otherwise the selected rows are aggregated.
 aggregated AS (

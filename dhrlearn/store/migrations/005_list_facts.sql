@@ -54,6 +54,11 @@ ORDER BY m.plan_version_id, m.group_id;
 CREATE TABLE IF NOT EXISTS recurring_group_fact (
     group_id                 INTEGER NOT NULL,
     labels                   VARCHAR[] NOT NULL,
+    case_list                VARCHAR NOT NULL,     -- every label, '; '-separated: the list when nothing is cut
+    labels_hash              UBIGINT NOT NULL,     -- and the group's figures when nothing is cut
+    partnership_count        BIGINT NOT NULL,
+    recommendation_count     BIGINT NOT NULL,
+    complete_count           BIGINT NOT NULL,
     label_hashes             UBIGINT[] NOT NULL,
     years                    INTEGER[] NOT NULL,
     partnerships             INTEGER[] NOT NULL,   -- numbered: only how many differ is needed
@@ -73,6 +78,11 @@ WITH cases AS (
 )
 SELECT group_id,
        list(label ORDER BY label, case_id) AS labels,
+       string_agg(label, '; ' ORDER BY label, case_id) AS case_list,
+       bit_xor(hash(label)) AS labels_hash,
+       count(DISTINCT partnership_no) AS partnership_count,
+       sum(recommendations) AS recommendation_count,
+       sum(recommendations_complete) AS complete_count,
        list(hash(label) ORDER BY label, case_id) AS label_hashes,
        list(year ORDER BY label, case_id) AS years,
        list(partnership_no ORDER BY label, case_id) AS partnerships,
