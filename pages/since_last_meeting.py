@@ -32,8 +32,15 @@ if not date_from or not date_to or date_from >= date_to:
     st.error("Choose a 'from' date before the 'to' date.", icon=":material/event_busy:")
     st.stop()
 
-changes = data.query("progress_between", selected, date_from=date_from, date_to=date_to)
-counts = changes["change"].value_counts()
+# Each kind of change comes with its first TABLE_ROWS rows and its count (change_total); the
+# downloads fetch every row, only when clicked.
+changes = data.query("progress_between", selected, date_from=date_from, date_to=date_to, limit=ui.TABLE_ROWS)
+counts = changes.groupby("change")["change_total"].first()
+
+
+def every_change() -> pd.DataFrame:
+    return data.query("progress_between", selected, date_from=date_from, date_to=date_to, limit=None)
+
 LISTS = {
     "completed": ("Completed", "Actions complete on the 'to' date that were not on the 'from' date"),
     "slipped": ("Slipped", "Not complete, and now off track, or their target date passed or moved later"),
@@ -63,30 +70,41 @@ def _table(rows: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-lists = {title: _table(changes[changes["change"] == change]) for change, (title, _) in LISTS.items()}
+def _lists(rows: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    return {title: _table(rows[rows["change"] == change]) for change, (title, _) in LISTS.items()}
+
+
+lists = _lists(changes)
 DATE_COLUMNS = {c: st.column_config.DateColumn(format="DD/MM/YYYY") for c in ("Target before", "Target after")}
-labels = [f"{t} ({len(rows)})" for t, rows in lists.items()]
-opened = next((label for label, rows in zip(labels, lists.values()) if len(rows)), labels[0])  # first with rows
-for tab, (title, table) in zip(st.tabs(labels, default=opened), lists.items()):
+totals = [int(counts.get(change, 0)) for change in LISTS]
+labels = [f"{t} ({n:,})" for t, n in zip(lists, totals)]
+opened = next((label for label, n in zip(labels, totals) if n), labels[0])  # first with rows
+for tab, (title, table), total in zip(st.tabs(labels, default=opened), lists.items(), totals):
     with tab:
         if table.empty:
             st.info(f"No action {title.lower()} between these dates for these filters.")
             continue
         shown = table if title == "Slipped" else table.drop(columns=["Why"])
-        if len(shown) > ui.TABLE_ROWS:
-            st.caption(f"The first {ui.TABLE_ROWS:,} of {len(shown):,}; the downloads have them all.")
-        st.dataframe(shown.drop(columns=["Change"]).head(ui.TABLE_ROWS), hide_index=True, column_config={
+        if total > len(shown):
+            st.caption(f"The first {len(shown):,} of {total:,}; the downloads have them all.")
+        st.dataframe(shown.drop(columns=["Change"]), hide_index=True, column_config={
             **DATE_COLUMNS, "Action text": st.column_config.TextColumn(width="large"),
             "Recommendation": st.column_config.TextColumn(width="medium")})
 
 st.caption("Staff names and update logs are left out of these lists and their downloads.")
 name = f"since_{date_from:%Y-%m-%d}_to_{date_to:%Y-%m-%d}"
-everything = _table(changes)
+
+
+def xlsx_bytes() -> bytes:
+    everything = every_change()
+    return tables.to_xlsx_bytes({**_lists(everything), "All changes": _table(everything)})
+
+
 row = st.container(horizontal=True)
-row.download_button("Download XLSX", data=lambda: tables.to_xlsx_bytes({**lists, "All changes": everything}),
+row.download_button("Download XLSX", data=xlsx_bytes,
                     file_name=f"{name}.xlsx", key="xlsx_since", on_click="ignore", icon=":material/download:",
                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     help="One sheet for each list, and one with every change")
-row.download_button("Download CSV", data=lambda: tables.to_csv_bytes(everything), file_name=f"{name}.csv",
-                    key="csv_since", on_click="ignore", icon=":material/download:", mime="text/csv",
-                    help="Every change in one table, its kind in the first column")
+row.download_button("Download CSV", data=lambda: tables.to_csv_bytes(_table(every_change())),
+                    file_name=f"{name}.csv", key="csv_since", on_click="ignore", icon=":material/download:",
+                    mime="text/csv", help="Every change in one table, its kind in the first column")

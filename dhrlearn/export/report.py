@@ -276,10 +276,11 @@ def executive_summary(con, data: ReportData) -> list[str]:
 def _period_sentences(con, data: ReportData) -> list[str]:
     """What changed between the start and the end of the period."""
     try:
-        changes = _query(con, "progress_between", data.options, limit=None)
+        # One row of each kind of change is enough: every row carries its kind's count.
+        changes = _query(con, "progress_between", data.options, limit=1)
     except KeyError:
         return []
-    counts = changes["change"].value_counts()
+    counts = changes.groupby("change")["change_total"].first()
     return [f"Between {_date_text(data.options.date_from)} and {_date_text(data.options.date_to)}, "
             f"{_plural(counts.get('completed', 0), 'action')} {'was' if counts.get('completed', 0) == 1 else 'were'} "
             f"completed, {_n(counts.get('slipped', 0))} slipped and {_n(counts.get('new', 0))} "
