@@ -3,23 +3,33 @@
 -- One row. Training actions: selected actions carrying the topic theme 'training' (their own text
 -- or their recommendation's). Uptake evidence: rows found in the update text of the plans in force
 -- (see uptake_evidence_list), counted for the recommendations of the selected actions.
-WITH training AS (
-    SELECT * FROM selected_theme_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, [])
-    WHERE theme = 'training'
+WITH cases AS MATERIALIZED (
+    SELECT plan_version_id FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
+),
+training AS (
+    SELECT f.case_id, f.status = 'complete' AS is_complete, overdue_at(f.target_date, f.status, $as_of) AS is_overdue
+    FROM action_theme_fact f
+    JOIN cases c ON c.plan_version_id = f.plan_version_id
+    WHERE f.theme = 'training'
+      AND (len($levels) = 0 OR list_contains($levels, f.level))
+      AND action_matches(f.action_id, f.recommendation_id, $agencies, $agency_types, [])
 ),
 -- Recommendations with a selected action, needed only when an action filter is set (the guard folds
 -- this away otherwise).
 sel_recs AS (
-    SELECT DISTINCT recommendation_id
-    FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
+    SELECT DISTINCT f.recommendation_id
+    FROM action_fact f
+    JOIN cases c ON c.plan_version_id = f.plan_version_id
     WHERE len($agencies) + len($agency_types) + len($levels) + len($themes) > 0
+      AND (len($levels) = 0 OR list_contains($levels, f.level))
+      AND action_matches(f.action_id, f.recommendation_id, $agencies, $agency_types, $themes)
 ),
 -- Without action filters every recommendation of the selected cases counts: evidence comes from an
 -- action's update text, so its recommendation has an action.
 evidence AS (
     SELECT u.*
     FROM uptake_evidence u
-    JOIN cases_in_force($as_of, $partnerships, $year_from, $year_to) c ON c.plan_version_id = u.plan_version_id
+    JOIN cases c ON c.plan_version_id = u.plan_version_id
     WHERE (len($agencies) + len($agency_types) + len($levels) + len($themes) = 0 AND u.action_id IS NOT NULL)
        OR u.recommendation_id IN (SELECT recommendation_id FROM sel_recs)
 ),
