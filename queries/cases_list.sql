@@ -1,19 +1,21 @@
 -- The cases with a plan in force at $as_of: reference, partnership, year, the version in force, action counts, completion and overdue.
 -- params: as_of, partnerships, year_from, year_to
 -- One row per case passing the case filters, including cases whose plan has no actions.
-WITH cases AS (
+-- Counted on the action fact rows of the versions in force, one group per version: a recommendation
+-- is counted by its first action (first_of_recommendation), not by a DISTINCT over every action.
+WITH cases AS MATERIALIZED (
     SELECT * FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
 ),
 acts AS (
-    SELECT x.case_id,
+    SELECT f.plan_version_id,
            count(*) AS actions,
-           count(*) FILTER (WHERE x.is_complete) AS actions_complete,
-           count(*) FILTER (WHERE x.is_overdue) AS overdue,
-           max(x.days_overdue) AS oldest_overdue_days,
-           count(DISTINCT x.recommendation_id) AS recommendations
-    FROM action_facts_in_force($as_of) x
-    WHERE x.case_id IN (SELECT case_id FROM cases)
-    GROUP BY x.case_id
+           count(*) FILTER (WHERE f.status = 'complete') AS actions_complete,
+           count(*) FILTER (WHERE overdue_at(f.target_date, f.status, $as_of)) AS overdue,
+           max(days_overdue_at(f.target_date, f.status, $as_of)) AS oldest_overdue_days,
+           count(*) FILTER (WHERE f.first_of_recommendation) AS recommendations
+    FROM cases c
+    JOIN action_fact f ON f.plan_version_id = c.plan_version_id
+    GROUP BY f.plan_version_id
 ),
 versions AS (
     SELECT case_id, count(*) AS versions FROM plan_version GROUP BY case_id
@@ -30,6 +32,6 @@ final AS (
     FROM cases c
     JOIN plan_version pv ON pv.plan_version_id = c.plan_version_id
     JOIN versions v ON v.case_id = c.case_id
-    LEFT JOIN acts a ON a.case_id = c.case_id
+    LEFT JOIN acts a ON a.plan_version_id = c.plan_version_id
 )
 SELECT * FROM final ORDER BY partnership, year NULLS LAST, reference

@@ -1,17 +1,21 @@
 -- The toxic-trio cases at $as_of, with why each counts and how far its trio-related actions are complete.
 -- params: as_of, partnerships, year_from, year_to
-WITH cases AS (
+-- Trio-related actions carry substance misuse, mental health or the named trio (action_theme_fact):
+-- read straight from the theme facts of the trio cases' versions in force.
+WITH cases AS MATERIALIZED (
     SELECT * FROM trio_cases($as_of, $partnerships, $year_from, $year_to) WHERE is_trio
 ),
 trio_actions AS (
-    SELECT x.case_id, x.is_complete, x.is_overdue
-    FROM trio_related_facts($as_of) x
-    WHERE x.case_id IN (SELECT case_id FROM cases WHERE is_trio)
+    SELECT DISTINCT t.plan_version_id, t.action_id, t.status, t.target_date
+    FROM action_theme_fact t
+    WHERE t.theme IN ('substance_misuse', 'mental_health', 'toxic_trio')
+      AND t.plan_version_id IN (SELECT plan_version_id FROM cases)
 ),
-per_case AS (
-    SELECT case_id, count(*) AS trio_actions, count(*) FILTER (WHERE is_complete) AS trio_actions_complete,
-           count(*) FILTER (WHERE is_overdue) AS trio_actions_overdue
-    FROM trio_actions GROUP BY case_id
+per_version AS (
+    SELECT plan_version_id, count(*) AS trio_actions,
+           count(*) FILTER (WHERE status = 'complete') AS trio_actions_complete,
+           count(*) FILTER (WHERE overdue_at(target_date, status, $as_of)) AS trio_actions_overdue
+    FROM trio_actions GROUP BY plan_version_id
 ),
 final AS (
     SELECT c.case_id, c.reference, c.partnership, c.year,
@@ -19,6 +23,6 @@ final AS (
            coalesce(p.trio_actions, 0) AS trio_actions,
            coalesce(p.trio_actions_complete, 0) AS trio_actions_complete,
            coalesce(p.trio_actions_overdue, 0) AS trio_actions_overdue
-    FROM cases c LEFT JOIN per_case p USING (case_id)
+    FROM cases c LEFT JOIN per_version p ON p.plan_version_id = c.plan_version_id
 )
 SELECT * FROM final ORDER BY year NULLS LAST, partnership, reference
