@@ -1,0 +1,174 @@
+"""Since the last meeting (progress_between): every kind of change, hand-worked, on cases whose plan
+changed between the dates and cases whose plan did not; the per-kind $limit and totals; the same
+answer as pairing every plan in force; the report's period sentence."""
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from dhrlearn.export import report
+from dhrlearn.export.report import ReportOptions
+from dhrlearn.filters import Filters
+from dhrlearn.store.db import query
+from fixture_db import add_action, add_case, add_plan_version, add_recommendation, make_db
+
+FROM, TO = dt.date(2023, 2, 1), dt.date(2023, 4, 1)
+
+
+@pytest.fixture(scope="module")
+def fx():
+    con = make_db()
+    ids = {}
+    # Case X (North CSP): plan X1 of 1 January replaced by X2 of 1 March, between the dates.
+    x = add_case(con, "Case X", partnership="North CSP", year=2021)
+    x1 = add_plan_version(con, x, "2023-01-01")
+    r1 = add_recommendation(con, x1, "1", "Training", level="overview", owners=["West Mercia Police"])
+    add_action(con, r1, "Train staff", status="in_progress", target_date="2023-06-30")
+    add_action(con, r1, "Audit files", status="complete", target_date="2022-12-31")
+    add_action(con, r1, "Steady work", status="in_progress", target_date="2024-12-31")
+    r2 = add_recommendation(con, x1, "2", "Referrals", level="single_agency", owners=["Probation Service"])
+    add_action(con, r2, "Pathway", status="in_progress", target_date="2023-12-31")
+    add_action(con, r2, "Policy", status="not_started", target_date="2023-06-30")
+    add_action(con, r2, "Review", status="in_progress", target_date="2023-02-15")
+    r3 = add_recommendation(con, x1, "3", "Newsletter", level="overview")
+    ids["x1_removed"] = add_action(con, r3, "Write newsletter", status="in_progress")
+    x2 = add_plan_version(con, x, "2023-03-01")
+    r1 = add_recommendation(con, x2, "1", "Training", level="overview", owners=["West Mercia Police"])
+    add_action(con, r1, "Train staff", status="complete", target_date="2023-06-30")           # completed
+    add_action(con, r1, "Audit files", status="in_progress", target_date="2022-12-31")        # reopened
+    add_action(con, r1, "Steady work", status="in_progress", target_date="2024-12-31")        # unchanged
+    r2 = add_recommendation(con, x2, "2", "Referrals", level="single_agency", owners=["Probation Service"])
+    add_action(con, r2, "Pathway", status="off_track", target_date="2023-12-31")              # now off track
+    add_action(con, r2, "Policy", status="not_started", target_date="2023-09-30")             # moved later
+    add_action(con, r2, "Review", status="in_progress", target_date="2023-02-15")             # passed
+    r4 = add_recommendation(con, x2, "4", "Escalation", level="overview")
+    add_action(con, r4, "Escalation policy", status="not_started", target_date="2023-12-31")  # new
+    # Case Y (North CSP): one plan since June 2022, the same at both dates.
+    y = add_case(con, "Case Y", partnership="North CSP", year=2019)
+    y1 = add_plan_version(con, y, "2022-06-01")
+    r = add_recommendation(con, y1, "1", "Risk", level="single_agency", owners=["Women's Aid"])
+    add_action(con, r, "Passed in between", status="in_progress", target_date="2023-03-15")   # slipped
+    add_action(con, r, "Done in time", status="complete", target_date="2023-03-15")
+    add_action(con, r, "Closed", status="closed_other", target_date="2023-03-15")
+    add_action(con, r, "Due on the 'to' date", status="in_progress", target_date="2023-04-01")
+    add_action(con, r, "Due on the 'from' date", status="not_started", target_date="2023-02-01")  # slipped
+    add_action(con, r, "No target", status="in_progress")
+    add_action(con, r, "Long off track", status="off_track", target_date="2022-12-31")
+    # Case Z (South CSP): its first plan arrived between the dates, so all of it is new.
+    z = add_case(con, "Case Z", partnership="South CSP", year=2022)
+    z1 = add_plan_version(con, z, "2023-03-10")
+    r = add_recommendation(con, z1, "1", "Housing", level="overview")
+    add_action(con, r, "Refer to housing", status="not_started", target_date="2023-08-31")
+    add_action(con, r, "Joint visit", status="complete")
+    # Case W: its plan arrived after the 'to' date.
+    w = add_case(con, "Case W", partnership="South CSP", year=2022)
+    r = add_recommendation(con, add_plan_version(con, w, "2023-05-01"), "1", "Later", level="overview")
+    add_action(con, r, "Not yet", status="in_progress", target_date="2023-03-01")
+    ids.update(x1=x1, x2=x2)
+    yield con, ids
+    con.close()
+
+
+def run(con, name="progress_between", limit=None, date_from=FROM, date_to=TO, **filters):
+    params = Filters(as_of=date_to, **filters).params()
+    return query(con, name, **params, date_from=date_from, date_to=date_to, limit=limit)
+
+
+def rows(df):
+    return [(r.change, r.reference, r.recommendation_number, r.action_seq,
+             None if pd.isna(r.slip_reasons) else r.slip_reasons) for r in df.itertuples()]
+
+
+EVERY_CHANGE = [
+    ("completed", "Case X", "1", 1, None),
+    ("slipped", "Case X", "2", 1, "now off track"),
+    ("slipped", "Case X", "2", 2, "target moved later"),
+    ("slipped", "Case X", "2", 3, "target date passed"),
+    ("slipped", "Case Y", "1", 1, "target date passed"),
+    ("slipped", "Case Y", "1", 5, "target date passed"),
+    ("new", "Case X", "4", 1, None),
+    ("new", "Case Z", "1", 1, None),
+    ("new", "Case Z", "1", 2, None),
+    ("reopened", "Case X", "1", 2, None),
+    ("removed", "Case X", "3", 1, None),
+]
+
+
+def test_every_kind_of_change_in_meeting_order(fx):
+    con, ids = fx
+    df = run(con)
+    assert rows(df) == EVERY_CHANGE
+    assert df.change_total.tolist() == [1, 5, 5, 5, 5, 5, 3, 3, 3, 1, 1]
+    removed = df[df.change == "removed"].iloc[0]
+    assert (removed.before_action_id, removed.plan_version_id, removed.action_text) == \
+        (ids["x1_removed"], ids["x1"], "Write newsletter")
+    assert pd.isna(removed.after_action_id) and removed.before_status == "in_progress"
+    passed = df[(df.reference == "Case Y") & (df.action_seq == 1)].iloc[0]
+    # A plan that stayed the same: before and after are the same action.
+    assert passed.before_action_id == passed.after_action_id
+    assert (passed.before_status, passed.after_status) == ("in_progress", "in_progress")
+    assert passed.before_target_date == passed.after_target_date == pd.Timestamp(2023, 3, 15)
+    moved = df[df.slip_reasons == "target moved later"].iloc[0]
+    assert (moved.before_target_date, moved.after_target_date) == (pd.Timestamp(2023, 6, 30), pd.Timestamp(2023, 9, 30))
+    new = df[(df.change == "new") & (df.reference == "Case Z")].iloc[0]
+    assert pd.isna(new.before_status) and pd.isna(new.before_action_id) and new.after_status == "not_started"
+
+
+def test_each_kind_keeps_its_first_rows_and_counts_them_all(fx):
+    con, _ = fx
+    df = run(con, limit=2)
+    assert rows(df) == [EVERY_CHANGE[i] for i in (0, 1, 2, 6, 7, 9, 10)]
+    assert df.change_total.tolist() == [1, 5, 5, 3, 3, 1, 1]
+    one = run(con, limit=1)
+    assert one.change.tolist() == ["completed", "slipped", "new", "reopened", "removed"]
+    assert one.change_total.tolist() == [1, 5, 3, 1, 1]
+
+
+def test_filters_narrow_the_changes(fx):
+    con, _ = fx
+    assert [r[1:4] for r in rows(run(con, partnerships=("South CSP",)))] == [("Case Z", "1", 1), ("Case Z", "1", 2)]
+    # Level: the removed action's recommendation (overview) decides for it.
+    assert [r[0] for r in rows(run(con, levels=("single_agency",)))] == ["slipped"] * 5
+    assert [r[:4] for r in rows(run(con, year_from=2019, year_to=2019))] == [
+        ("slipped", "Case Y", "1", 1), ("slipped", "Case Y", "1", 5)]
+
+
+def test_an_unchanged_plan_slips_only_by_dates_passing(fx):
+    con, _ = fx
+    # 1 February to 28 February: X1 still in force at both dates; 'Review' (15 February) and Y's
+    # action due on 1 February passed; nothing completed, though X2 later says 'Train staff' did.
+    df = run(con, date_to=dt.date(2023, 2, 28))
+    assert rows(df) == [("slipped", "Case X", "2", 3, "target date passed"),
+                        ("slipped", "Case Y", "1", 5, "target date passed")]
+    assert run(con, date_from=dt.date(2023, 5, 2), date_to=dt.date(2023, 5, 3)).empty
+
+
+def test_the_same_answer_as_pairing_every_plan_in_force(fx):
+    """Only changed plans are paired action by action; pairing all of them gives the same rows."""
+    con, _ = fx
+    for date_from, date_to in ((FROM, TO), (dt.date(2022, 1, 1), dt.date(2023, 12, 31)), (TO, FROM)):
+        everything = con.execute(
+            "SELECT change, action_id, slip_reasons FROM action_changes("
+            "(SELECT list(plan_version_id) FROM plan_in_force($f)), (SELECT list(plan_version_id) FROM plan_in_force($t)),"
+            " $f, $t) WHERE change IS NOT NULL ORDER BY ALL", {"f": date_from, "t": date_to}).fetchall()
+        df = run(con, date_from=date_from, date_to=date_to)
+        got = sorted((c, int(a), None if pd.isna(s) else s) for c, a, s in
+                     zip(df.change, df.after_action_id.fillna(df.before_action_id), df.slip_reasons))
+        assert got == [(c, a, s) for c, a, s in everything], (date_from, date_to)
+        assert len(got) > 0
+
+
+def test_progress_between_versions_pairs_the_two_plans(fx):
+    con, ids = fx
+    df = query(con, "progress_between_versions", **Filters(as_of=TO).params(),
+               from_version=ids["x1"], to_version=ids["x2"])
+    # The versions' dates stand for the two moments: 1 January to 1 March; 'Review' (15 February) passed.
+    assert rows(df) == [r for r in EVERY_CHANGE if r[1] == "Case X"]
+
+
+def test_the_reports_period_sentence_counts_every_change(fx):
+    con, _ = fx
+    options = ReportOptions(date_from=FROM, date_to=TO)
+    data = report.gather(con, options)
+    sentence = next(s for s in report.executive_summary(con, data) if s.startswith("Between"))
+    assert sentence == "Between 1 February 2023 and 1 April 2023, 1 action was completed, 5 slipped and 3 were added."
