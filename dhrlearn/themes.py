@@ -561,8 +561,6 @@ def tag_plan_versions(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int
     _insert(con, "theme_match", themes)
     _insert(con, "uptake_evidence", uptake)
     refresh_facts(con, plan_version_ids, THEME_FACTS)
-    # Not a theme table: refreshed here because every newly stored version passes through here.
-    refresh_facts(con, plan_version_ids, ("plan_text_fact",))
     return len(themes), len(uptake)
 
 

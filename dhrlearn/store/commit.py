@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from dhrlearn.model import AgencyRef, ParsedPlan, Provenance
-from dhrlearn.store.facts import SEARCH as SEARCH_TABLES, refresh_facts
+from dhrlearn.store.facts import AT_IMPORT, refresh_facts
 
 
 @dataclass
@@ -56,7 +56,7 @@ def commit_plans(con: duckdb.DuckDBPyConnection, plans: list[ParsedPlan], file_n
     con.execute("BEGIN TRANSACTION")
     try:
         version_ids = _insert_plans(con, plans)
-        refresh_facts(con, version_ids, ("action_fact", "action_agency_fact", *SEARCH_TABLES))
+        refresh_facts(con, version_ids, AT_IMPORT)
         _tag_themes(con, version_ids)  # and their theme facts
         result = ImportResult(
             file_name,

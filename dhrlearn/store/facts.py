@@ -15,7 +15,8 @@ import duckdb
 SEARCH = ("search_text", "search_text_use")
 ALL = ("action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact", "recurring_case_fact",
        "plan_text_fact", *SEARCH)
-THEMES = ("action_theme_fact", "plan_theme_fact")
+THEMES = ("action_theme_fact", "plan_theme_fact")  # refreshed with the theme matches they count
+AT_IMPORT = ("action_fact", "action_agency_fact", "plan_text_fact", *SEARCH)  # the rest of a new version's
 AGENCIES = ("action_agency_fact",)
 # Rows shared by plan versions: never deleted by version; the rows macro gives a NULL `key` to the
 # rows not stored yet, and only those are added (the key is filled in by the table's default).
