@@ -17,9 +17,9 @@ WITH cases AS (
 plans AS MATERIALIZED (
     SELECT coalesce(t.case_id, f.case_id) AS case_id,
            f.plan_version_id AS from_version, t.plan_version_id AS to_version
-    FROM plan_in_force($date_from) f
-    FULL OUTER JOIN plan_in_force($date_to) t ON t.case_id = f.case_id
-    WHERE coalesce(t.case_id, f.case_id) IN (SELECT case_id FROM cases)
+    FROM (SELECT * FROM plan_in_force($date_from) WHERE case_id IN (SELECT case_id FROM cases)) f
+    FULL OUTER JOIN (SELECT * FROM plan_in_force($date_to) WHERE case_id IN (SELECT case_id FROM cases)) t
+        ON t.case_id = f.case_id
 ),
 -- Cases whose plan changed are paired action by action (a case with no plan at $date_to, which
 -- only happens when $date_from is the later date, has every action removed).
@@ -35,58 +35,51 @@ paired AS (
 ),
 -- The rest need no pairing: a case with no plan at $date_from has every action new; a case whose
 -- plan stayed the same has those slipped whose target date passed in between.
-unpaired AS (
-    SELECT f.case_id, f.action_id, f.status, f.target_date, f.recommendation_id, f.level, f.seq,
-           p.from_version IS NULL AS arrived
+arrived AS (
+    SELECT f.case_id, NULL::INTEGER AS before_action_id, f.action_id AS after_action_id, f.action_id,
+           NULL::VARCHAR AS before_status, f.status AS after_status,
+           NULL::DATE AS before_target_date, f.target_date AS after_target_date,
+           'new' AS change, NULL::VARCHAR AS slip_reasons, f.recommendation_id, f.level, f.seq
     FROM action_fact f
-    JOIN plans p ON p.to_version = f.plan_version_id
-    WHERE p.from_version IS NULL OR p.from_version = p.to_version
+    WHERE f.plan_version_id IN (SELECT to_version FROM plans WHERE from_version IS NULL)
 ),
-single AS (
-    SELECT case_id,
-           CASE WHEN NOT arrived THEN action_id END AS before_action_id, action_id AS after_action_id, action_id,
-           CASE WHEN NOT arrived THEN status END AS before_status, status AS after_status,
-           CASE WHEN NOT arrived THEN target_date END AS before_target_date, target_date AS after_target_date,
-           CASE WHEN arrived THEN 'new' ELSE 'slipped' END AS change,
-           CASE WHEN NOT arrived THEN 'target date passed' END AS slip_reasons,
-           recommendation_id, level, seq
-    FROM unpaired
-    WHERE arrived
-       OR (target_date >= CAST($date_from AS DATE) AND target_date < CAST($date_to AS DATE)
-           AND status NOT IN ('complete', 'closed_other'))
+passed AS (
+    SELECT f.case_id, f.action_id AS before_action_id, f.action_id AS after_action_id, f.action_id,
+           f.status AS before_status, f.status AS after_status,
+           f.target_date AS before_target_date, f.target_date AS after_target_date,
+           'slipped' AS change, 'target date passed' AS slip_reasons, f.recommendation_id, f.level, f.seq
+    FROM action_fact f
+    WHERE f.target_date >= CAST($date_from AS DATE) AND f.target_date < CAST($date_to AS DATE)
+      AND f.status NOT IN ('complete', 'closed_other')
+      AND f.plan_version_id IN (SELECT to_version FROM plans WHERE from_version = to_version)
 ),
 selected AS MATERIALIZED (
     SELECT ch.*,
            CASE ch.change WHEN 'completed' THEN 1 WHEN 'slipped' THEN 2 WHEN 'new' THEN 3
                           WHEN 'reopened' THEN 4 ELSE 5 END AS change_order
-    FROM (SELECT * FROM paired UNION ALL SELECT * FROM single) ch
+    FROM (SELECT * FROM paired UNION ALL SELECT * FROM arrived UNION ALL SELECT * FROM passed) ch
     WHERE (len($levels) = 0 OR list_contains($levels, ch.level))
       AND action_matches(ch.action_id, ch.recommendation_id, $agencies, $agency_types, $themes)
 ),
 -- Each kind's list runs case by case (partnership, reference): the cases holding its first $limit
 -- rows are found from counts per case, so only their rows are sorted by recommendation and action.
-case_order AS (
-    SELECT case_id, reference, partnership, row_number() OVER (ORDER BY partnership, reference) AS case_rank
-    FROM cases WHERE case_id IN (SELECT case_id FROM selected)
-),
 per_case AS (
-    SELECT s.change_order, s.case_id, o.case_rank, count(*) AS rows
-    FROM selected s JOIN case_order o ON o.case_id = s.case_id
-    GROUP BY ALL
+    SELECT change_order, case_id, count(*) AS rows FROM selected GROUP BY ALL
 ),
 case_cutoff AS (
-    SELECT change_order, case_id, case_rank,
-           sum(rows) OVER (PARTITION BY change_order ORDER BY case_rank) - rows AS rows_before,
-           sum(rows) OVER (PARTITION BY change_order) AS change_total
-    FROM per_case
+    SELECT p.change_order, p.case_id, c.reference, c.partnership,
+           sum(p.rows) OVER (PARTITION BY p.change_order ORDER BY c.partnership, c.reference) - p.rows AS rows_before,
+           sum(p.rows) OVER (PARTITION BY p.change_order) AS change_total
+    FROM per_case p JOIN cases c ON c.case_id = p.case_id
 ),
 ranked AS (
-    SELECT s.*, o.reference, o.partnership, k.change_total,
+    SELECT s.*, k.reference, k.partnership, k.change_total,
+           r.number AS recommendation_number, r.sort_key AS recommendation_sort_key,
+           r.text AS recommendation_text, r.level AS recommendation_level,
            row_number() OVER (PARTITION BY s.change_order
-                              ORDER BY k.case_rank, r.sort_key, s.seq, s.action_id) AS change_row
+                              ORDER BY k.partnership, k.reference, r.sort_key, s.seq, s.action_id) AS change_row
     FROM selected s
     JOIN case_cutoff k ON k.change_order = s.change_order AND k.case_id = s.case_id
-    JOIN case_order o ON o.case_id = s.case_id
     JOIN recommendation r ON r.recommendation_id = s.recommendation_id
     WHERE $limit IS NULL OR k.rows_before < $limit
 ),
@@ -96,8 +89,8 @@ kept AS (
 final AS (
     SELECT k.change, k.slip_reasons,
            k.case_id, k.reference, k.partnership,
-           r.number AS recommendation_number, r.sort_key AS recommendation_sort_key,
-           r.text AS recommendation_text, r.level,
+           k.recommendation_number, k.recommendation_sort_key,
+           k.recommendation_text, k.recommendation_level AS level,
            a.seq AS action_seq, a.text AS action_text,
            k.before_status, k.after_status, k.before_target_date, k.after_target_date,
            a.target_date_raw, a.update_text,
@@ -107,7 +100,6 @@ final AS (
            k.change_order, k.action_id
     FROM kept k
     JOIN action a ON a.action_id = k.action_id
-    JOIN recommendation r ON r.recommendation_id = k.recommendation_id
 )
 SELECT * EXCLUDE (change_order, action_id) FROM final
 ORDER BY change_order, partnership, reference, recommendation_sort_key, action_seq, action_id
