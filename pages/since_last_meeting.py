@@ -41,6 +41,7 @@ counts = changes.groupby("change")["change_total"].first()
 def every_change() -> pd.DataFrame:
     return data.query("progress_between", selected, date_from=date_from, date_to=date_to, limit=None)
 
+
 LISTS = {
     "completed": ("Completed", "Actions complete on the 'to' date that were not on the 'from' date"),
     "slipped": ("Slipped", "Not complete, and now off track, or their target date passed or moved later"),
