@@ -181,20 +181,7 @@ CREATE OR REPLACE MACRO days_overdue_at(target_date, status, as_of) AS
     CASE WHEN overdue_at(target_date, status, as_of) THEN datediff('day', target_date, CAST(as_of AS DATE)) END;
 
 -- The analytics building blocks of 002 read from the fact tables from here on (same rows; the flags
--- first_of_* and *_complete added).
-
-CREATE OR REPLACE MACRO action_facts_in_force(as_of) AS TABLE
-SELECT f.action_id, f.recommendation_id, f.plan_version_id, f.case_id,
-       c.reference, c.partnership, c.region, c.year, c.is_demo,
-       f.level, f.seq, f.target_date, f.target_precision, f.status, f.completion_date,
-       f.status = 'complete' AS is_complete,
-       f.target_date IS NULL AS no_target_date,
-       overdue_at(f.target_date, f.status, as_of) AS is_overdue,
-       days_overdue_at(f.target_date, f.status, as_of) AS days_overdue,
-       f.first_of_recommendation, f.recommendation_complete
-FROM plan_in_force(as_of) p
-JOIN action_fact f ON f.plan_version_id = p.plan_version_id
-JOIN dhr_case c ON c.case_id = f.case_id;
+-- first_of_* and *_complete added). Those no query needs any more are dropped at the end.
 
 -- The agency and theme filters of one action, as semi-joins on the fact tables: an empty filter
 -- folds away when the query is planned. Agency filters match the agencies responsible for the action
@@ -321,19 +308,6 @@ CREATE OR REPLACE MACRO completion_figures(is_complete, first_of_recommendation,
     'oldest_overdue_days': max(days_overdue)
 };
 
--- The topic themes of each case in force (a case with none has one row with theme NULL).
-CREATE OR REPLACE MACRO case_themes(as_of, partnerships, year_from, year_to) AS TABLE
-WITH cases AS MATERIALIZED (
-    SELECT * FROM cases_in_force(as_of, partnerships, year_from, year_to)
-),
-themes AS (
-    SELECT t.plan_version_id, t.theme FROM plan_theme_fact t
-    WHERE t.plan_version_id IN (SELECT plan_version_id FROM cases)
-)
-SELECT c.case_id, c.reference, c.partnership, c.region, c.year, c.plan_version_id, t.theme
-FROM cases c
-LEFT JOIN themes t ON t.plan_version_id = c.plan_version_id;
-
 -- Toxic trio per case in force: its plan matches both substance_misuse and mental_health, or names
 -- the toxic trio. A case with no topic theme at all has NULL flags.
 CREATE OR REPLACE MACRO trio_cases(as_of, partnerships, year_from, year_to) AS TABLE
@@ -355,11 +329,12 @@ SELECT c.case_id, c.reference, c.partnership, c.region, c.year, c.plan_version_i
 FROM cases c
 LEFT JOIN flags f ON f.plan_version_id = c.plan_version_id;
 
--- Trio-related actions among the plans in force: they carry substance misuse, mental health or the
--- named trio.
-CREATE OR REPLACE MACRO trio_related_facts(as_of) AS TABLE
-SELECT x.*
-FROM action_facts_in_force(as_of) x
-WHERE x.action_id IN (SELECT t.action_id FROM action_theme_fact t
-                      JOIN plan_in_force(as_of) p ON p.plan_version_id = t.plan_version_id
-                      WHERE t.theme IN ('substance_misuse', 'mental_health', 'toxic_trio'));
+-- Building blocks of 002 that the fact tables replace and no query uses any more.
+DROP MACRO TABLE IF EXISTS actions_in_force;
+DROP MACRO TABLE IF EXISTS selected_actions;
+DROP MACRO TABLE IF EXISTS selected_action_agencies;
+DROP MACRO TABLE IF EXISTS plan_action_agencies;
+DROP MACRO TABLE IF EXISTS action_facts_in_force;
+DROP MACRO TABLE IF EXISTS trio_related_facts;
+DROP MACRO TABLE IF EXISTS case_themes;
+DROP MACRO IF EXISTS text_matches;

@@ -71,7 +71,7 @@ FROM search_texts_of(versions) u
 LEFT JOIN search_text s ON s.text = u.text
 ORDER BY u.plan_version_id, u.recommendation_id, u.action_id NULLS FIRST, u.field;
 
--- Does a lower-cased text contain every word of q (as substrings)? text_matches without lower().
+-- Does a lower-cased text contain every word of q (as substrings)?
 CREATE OR REPLACE MACRO lower_text_matches(text_lower, q) AS
     len(search_words(q)) > 0
     AND contains(text_lower, search_words(q)[1])
