@@ -75,3 +75,14 @@ def test_a_taught_alias_moves_stored_actions_to_the_agency(tmp_path):
     assert apply_alias(con, "Wyre Forest DA Hub", directory) == 1
     assert by_agency() == {"Worcestershire County Council": (True, 1)}
     assert out_of_step(con) == {}
+
+
+def test_a_refresh_in_batches_gives_the_rows_of_one_pass(imported, monkeypatch):
+    """Thousands of versions are refreshed a batch at a time; the rows must not depend on the batching."""
+    from dhrlearn.store import facts
+
+    review.import_file(imported, Path(__file__).parent / "fixtures" / "tabular" / "multi_case_tracker.xlsx")
+    monkeypatch.setattr(facts, "BATCH", 1)
+    refresh_facts(imported)
+    assert imported.execute("SELECT count(*) FROM plan_version").fetchone()[0] > 1
+    assert out_of_step(imported) == {}

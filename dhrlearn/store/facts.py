@@ -37,21 +37,25 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
         return
     ids = sorted(set(plan_version_ids))
     for table in tables:
-        if table in SHARED_BY_VERSIONS:
-            _add_absent(con, table, SHARED_BY_VERSIONS[table], ids, everything)
-            continue
         if everything:
             con.execute(f"DELETE FROM {table}")
-        else:  # the id range first skips the row groups of older versions
-            con.execute(f"DELETE FROM {table} WHERE plan_version_id BETWEEN $lo AND $hi "
-                        "AND plan_version_id IN (SELECT unnest($versions))",
-                        {"lo": ids[0], "hi": ids[-1], "versions": ids})
-        con.execute(f"INSERT INTO {table} SELECT * FROM {table}_rows($versions)", {"versions": ids})
+        # In batches of versions, so memory stays flat however large the store is (every row of a
+        # fact table belongs to one version, so a batch is complete in itself).
+        for start in range(0, len(ids), BATCH):
+            _refresh_batch(con, table, ids[start:start + BATCH], deleted=everything)
 
 
-def _add_absent(con: duckdb.DuckDBPyConnection, table: str, key: str, ids: list[int], everything: bool) -> None:
-    """Add the rows of these versions that `table` lacks; keep the others unless rebuilding everything."""
-    if everything:
-        con.execute(f"DELETE FROM {table}")
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE ({key}) FROM {table}_rows($versions) "
-                f"WHERE {key} IS NULL", {"versions": ids})
+BATCH = 2_000  # plan versions refreshed at a time
+
+
+def _refresh_batch(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], deleted: bool) -> None:
+    versions = {"versions": ids}
+    if table in SHARED_BY_VERSIONS:  # add the rows these versions use that are not stored yet
+        key = SHARED_BY_VERSIONS[table]
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE ({key}) FROM {table}_rows($versions) "
+                    f"WHERE {key} IS NULL", versions)
+        return
+    if not deleted:  # the id range first skips the row groups of older versions
+        con.execute(f"DELETE FROM {table} WHERE plan_version_id BETWEEN $lo AND $hi "
+                    "AND plan_version_id IN (SELECT unnest($versions))", {"lo": ids[0], "hi": ids[-1], **versions})
+    con.execute(f"INSERT INTO {table} SELECT * FROM {table}_rows($versions)", versions)
