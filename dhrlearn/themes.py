@@ -7,6 +7,7 @@ for one plan version; `retag_all` rebuilds them, and the recurring-recommendatio
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -561,7 +562,36 @@ def tag_plan_versions(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int
     _insert(con, "theme_match", themes)
     _insert(con, "uptake_evidence", uptake)
     refresh_facts(con, plan_version_ids, THEME_FACTS)
+    if con.execute("SELECT count(*) FROM tagging_state").fetchone()[0] == 0 and _only_versions(con, plan_version_ids):
+        _record_rules(con)  # a new database's first plans: tagged with today's rules
     return len(themes), len(uptake)
+
+
+def rules_fingerprint() -> str:
+    """A digest of the files the tagging follows: the taxonomy and the uptake phrases."""
+    from dhrlearn.uptake import PHRASES_FILE
+
+    digest = hashlib.sha256()
+    for path in (THEMES_FILE, PHRASES_FILE):
+        digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def rules_changed(con: duckdb.DuckDBPyConnection) -> bool:
+    """Were the stored plans tagged with other rules than today's (or with rules not recorded)?"""
+    stored = con.execute("SELECT any_value(rules_sha) FROM tagging_state").fetchone()[0]
+    if stored is None:
+        return con.execute("SELECT count(*) FROM plan_version").fetchone()[0] > 0
+    return stored != rules_fingerprint()
+
+
+def _only_versions(con, plan_version_ids: list[int]) -> bool:
+    return con.execute("SELECT count(*) FROM plan_version").fetchone()[0] == len(set(plan_version_ids))
+
+
+def _record_rules(con) -> None:
+    con.execute("DELETE FROM tagging_state")
+    con.execute("INSERT INTO tagging_state (rules_sha) VALUES (?)", [rules_fingerprint()])
 
 
 def regroup_recurring(con: duckdb.DuckDBPyConnection) -> int:
@@ -627,6 +657,7 @@ def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> d
             _insert(con, "uptake_evidence", batch_uptake)
             themes, uptake = themes + len(batch_themes), uptake + len(batch_uptake)
         refresh_facts(con, None, THEME_FACTS)
+        _record_rules(con)
         groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
         _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
         refresh_recurring_facts(con)

@@ -9,6 +9,9 @@ from ui import data, filters
 ui.page_header("Themes", "Which themes recur across cases and years, the toxic trio, training uptake, and the text "
                "evidence behind each figure.")
 selected = filters.current()
+if data.rules_changed():
+    st.warning("The theme rules have changed since these plans were tagged: the figures below follow the old "
+               "rules until the plans are re-tagged on the Data quality page.", icon=":material/sync_problem:")
 prevalence = data.query("theme_prevalence", selected)
 if prevalence.empty:
     ui.empty("No themes were found in the plans chosen. Widen the filters in the sidebar.")

@@ -148,9 +148,23 @@ def test_data_quality_counts_and_maps_an_unknown_agency(app, tmp_path, monkeypat
     assert (shown["Unknown agency names"], shown["Actions without a target date"], shown["Unplaced text"]) == \
         ("1", "1", "1")
     at.selectbox(key="alias_agency").select("West Mercia Police")
-    at.button[0].click().run()  # the form's submit button, sending the form's values with it
+    submit = next(b for b in at.button if b.label == "Map this name")
+    submit.click().run()  # the form's submit button, sending the form's values with it
     assert metrics(at)["Unknown agency names"] == "0"
     assert "H&W H&C Trust" in (tmp_path / "aliases.csv").read_text()
+
+
+def test_data_quality_offers_a_retag_when_the_theme_rules_changed(app, database, tmp_path, monkeypatch):
+    copy = tmp_path / "stale.duckdb"
+    copy.write_bytes(database.read_bytes())
+    monkeypatch.setenv("DHR_DB", str(copy))
+    stale = lambda page: any("theme rules" in w.value for w in page.warning)  # noqa: E731
+    assert stale(app("themes"))  # the fixture's theme rows were written by hand: no rules recorded
+    at = app("data_quality")
+    assert stale(at)
+    at.button(key="retag").click().run()
+    assert not stale(at)
+    assert not stale(app("themes"))
 
 
 def test_import_previews_reports_bad_files_and_commits(app, database, tmp_path, monkeypatch):

@@ -62,3 +62,28 @@ def changed() -> None:
     """The database was written: forget cached results."""
     _stored_cases.clear()
     _cached.clear()
+
+
+def rules_changed() -> bool:
+    """Were the stored plans tagged with other theme rules than the files hold today?"""
+    from dhrlearn.themes import rules_changed as changed_since_tagging
+
+    cursor = connection().cursor()
+    try:
+        return changed_since_tagging(cursor)
+    finally:
+        cursor.close()
+
+
+def retag() -> dict[str, int]:
+    """Tag every stored plan again with today's rules (one transaction), then forget cached results."""
+    from dhrlearn.themes import reload_taxonomy, retag_all
+
+    reload_taxonomy()
+    cursor = connection().cursor()
+    try:
+        counts = retag_all(cursor)
+    finally:
+        cursor.close()
+    changed()
+    return counts

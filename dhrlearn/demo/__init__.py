@@ -83,12 +83,35 @@ def _remove(path: Path) -> None:
             leftover.unlink()
 
 
+def _retag_if_rules_changed(target: Path) -> int:
+    """An existing database tagged with older theme rules (an edited taxonomy, or a newer version of
+    the product) is re-tagged, so that its theme figures follow the rules shipped today."""
+    from dhrlearn.store.db import DatabaseBusy, connect
+    from dhrlearn.themes import reload_taxonomy, retag_all, rules_changed
+
+    try:
+        con = connect(target)
+    except DatabaseBusy as exc:  # the dashboard has it open: it offers the re-tag itself
+        print(exc)
+        return 0
+    try:
+        if not rules_changed(con):
+            return 0
+        print("The theme rules have changed since these plans were tagged: re-tagging ...", flush=True)
+        reload_taxonomy()
+        counts = retag_all(con)
+    finally:
+        con.close()
+    print(f"Re-tagged: {counts['theme_match']} theme matches, {counts['uptake_evidence']} uptake evidence rows.")
+    return 0
+
+
 def run_cli(args) -> int:
     """`python -m dhrlearn demo [--if-missing]`."""
     target = config.database_path(args.db)
     if getattr(args, "if_missing", False) and target.exists():
         print(f"{target} exists; leaving it as it is.")
-        return 0
+        return _retag_if_rules_changed(target)
     if target.exists():
         from dhrlearn.store.db import connect
 
