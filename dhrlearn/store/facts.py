@@ -1,8 +1,9 @@
 """Keep the fact tables (migration 003_facts.sql) in step with what they are made from.
 
 Every figure on the dashboard counts rows of these tables, so they are refreshed in the same
-transaction as the rows they resolve: at import (all of them), after a re-tag (themes) and after an
-agency alias is taught (agencies). Each table is rebuilt for the plan versions given, from the
+transaction as the rows they resolve: at import (AT_IMPORT, then THEMES as the new version is
+tagged), after a re-tag (THEMES), after an agency alias is taught (AGENCIES), and recurring_case_fact
+whenever the recurring groups are rebuilt. Each table is rebuilt for the plan versions given, from the
 `<table>_rows(versions)` macro beside it. The search tables (migration 004_search.sql) are refreshed
 the same way at import, but for search_text: it holds each distinct text once, shared by many
 versions, so the texts of the versions given are added when absent and a refresh of some versions
@@ -21,6 +22,7 @@ AGENCIES = ("action_agency_fact",)
 # Rows shared by plan versions: never deleted by version; the rows macro gives a NULL `key` to the
 # rows not stored yet, and only those are added (the key is filled in by the table's default).
 SHARED_BY_VERSIONS = {"search_text": "text_id"}
+BATCH = 2_000  # plan versions refreshed at a time
 
 
 def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | None = None,
@@ -33,8 +35,6 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
     everything = plan_version_ids is None
     if everything:
         plan_version_ids = [r[0] for r in con.execute("SELECT plan_version_id FROM plan_version").fetchall()]
-    if not plan_version_ids and not everything:
-        return
     ids = sorted(set(plan_version_ids))
     for table in tables:
         if everything:
@@ -44,8 +44,6 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
         for start in range(0, len(ids), BATCH):
             _refresh_batch(con, table, ids[start:start + BATCH], deleted=everything)
 
-
-BATCH = 2_000  # plan versions refreshed at a time
 
 
 def _refresh_batch(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], deleted: bool) -> None:
