@@ -302,6 +302,14 @@ def completion_by_agency(df: pd.DataFrame, *, title: str = "Completion by agency
 
 
 AGEING_ORDER = ("0-90 days", "91-180 days", "181-365 days", "over a year")
+AGEING_TOTALS = ("days_0_90", "days_91_180", "days_181_365", "over_a_year")  # overdue_actions' columns
+
+
+def ageing_counts(df: pd.DataFrame) -> pd.Series:
+    """Overdue actions per ageing bucket, from the totals every overdue_actions row carries (the rows
+    themselves may be only the first of the list)."""
+    first = df.iloc[0]
+    return pd.Series([int(first[c]) for c in AGEING_TOTALS], index=list(AGEING_ORDER))
 
 
 def overdue_ageing(df: pd.DataFrame, *, title: str = "How long overdue actions have been overdue") -> go.Figure:
@@ -309,7 +317,7 @@ def overdue_ageing(df: pd.DataFrame, *, title: str = "How long overdue actions h
     fig = _frame(title, "Time overdue", "Overdue actions", 380)
     if df.empty:
         return _empty(fig)
-    counts = df["ageing_bucket"].value_counts().reindex(AGEING_ORDER, fill_value=0)
+    counts = ageing_counts(df)
     fig.add_bar(x=list(counts.index), y=counts.values, text=[str(v) for v in counts.values], textposition="outside",
                 cliponaxis=False, marker=dict(color=OKABE_ITO["orange"], pattern=dict(shape="/"),
                                               line=dict(color="#333333", width=0.5)),

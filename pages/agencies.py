@@ -55,15 +55,12 @@ def show_overdue_list() -> None:
     if overdue.empty:
         st.success("No action is overdue for these filters.", icon=":material/check_circle:")
         return
-    first = overdue.iloc[0]
-    total = int(first["total_rows"])
-    buckets = {"0-90 days": "days_0_90", "91-180 days": "days_91_180", "181-365 days": "days_181_365",
-               "over a year": "over_a_year"}
-    ageing = pd.DataFrame({"ageing_bucket": list(buckets), "overdue": [int(first[c]) for c in buckets.values()]})
+    total = int(overdue["total_rows"].iloc[0])
+    ageing = charts.ageing_counts(overdue)
     left, _ = st.columns([3, 2])
     with left:
-        ui.chart(charts.overdue_ageing(ageing.loc[ageing.index.repeat(ageing["overdue"])]),
-                 ageing[ageing["overdue"] > 0].reset_index(drop=True), "overdue_ageing")
+        ui.chart(charts.overdue_ageing(overdue),
+                 ageing[ageing > 0].rename_axis("ageing_bucket").reset_index(name="overdue"), "overdue_ageing")
     st.subheader("Overdue actions, oldest first")
     shown = overdue_table(overdue)
     st.dataframe(shown, hide_index=True, column_config={

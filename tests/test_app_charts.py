@@ -58,3 +58,11 @@ def test_status_bars_carry_a_pattern_per_status_and_the_count_and_share():
     bar = charts.status_breakdown(frame).data[0]
     assert list(bar.marker.pattern.shape) == ["", "x"]
     assert list(bar.text) == ["3 (75%)", "1 (25%)"]
+
+
+def test_ageing_chart_counts_the_whole_list_from_the_totals_on_its_first_rows():
+    first_rows = pd.DataFrame([{"ageing_bucket": "over a year", "days_0_90": 3, "days_91_180": 0,
+                                "days_181_365": 2, "over_a_year": 40}])  # one row shown of 45
+    bars = charts.overdue_ageing(first_rows).data[0]
+    assert list(bars.x) == ["0-90 days", "91-180 days", "181-365 days", "over a year"]
+    assert list(bars.y) == [3, 0, 2, 40]

@@ -78,23 +78,14 @@ def chart(fig: go.Figure, table: pd.DataFrame, key: str, *, note: str | None = N
     image_downloads(fig, key, national)
 
 
-def long_table(table: pd.DataFrame, key: str, *, total: int | None = None,
-               everything: Callable[[], pd.DataFrame] | None = None, **dataframe_args) -> None:
-    """A table of at most TABLE_ROWS rows on screen; a longer one says so and offers all of it as CSV.
-
-    `table` may hold only the first rows of a longer list: `total` says how many there are and
-    `everything` fetches them all, only when the download is clicked."""
-    total = len(table) if total is None else total
+def long_table(table: pd.DataFrame, key: str, **dataframe_args) -> None:
+    """A table of at most TABLE_ROWS rows on screen; a longer one says so and offers all of it as CSV."""
     st.dataframe(table.head(TABLE_ROWS), hide_index=True, **dataframe_args)
-    if total > min(len(table), TABLE_ROWS):
-        st.caption(f"The first {min(len(table), TABLE_ROWS):,} of {total:,} rows; the download has them all.")
-        st.download_button("Download all rows (CSV)", data=lambda: tables.to_csv_bytes(_all_rows(table, everything)),
+    if len(table) > TABLE_ROWS:
+        st.caption(f"The first {TABLE_ROWS:,} of {len(table):,} rows; the download has them all.")
+        st.download_button("Download all rows (CSV)", data=lambda: tables.to_csv_bytes(table),
                            file_name=f"{key}.csv", key=f"all_rows_{key}", on_click="ignore", mime="text/csv",
                            icon=":material/download:")
-
-
-def _all_rows(table: pd.DataFrame, everything: Callable[[], pd.DataFrame] | None) -> pd.DataFrame:
-    return table if everything is None else everything()
 
 
 def image_downloads(fig: go.Figure, key: str, national: bool = False) -> None:
