@@ -614,9 +614,8 @@ def regroup_recurring(con: duckdb.DuckDBPyConnection) -> int:
 def refresh_recurring_facts(con: duckdb.DuckDBPyConnection) -> None:
     """Rebuild the summaries of recurring_member (migration 005) after it has been rewritten."""
     refresh_facts(con, None, ("recurring_case_fact",))
-    for table in ("recurring_group_fact", "recurring_member_fact"):  # groups span cases: rebuilt whole
-        con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} SELECT * FROM {table}_rows()")
+    con.execute("DELETE FROM recurring_member_fact")  # groups span cases: rebuilt whole
+    con.execute("INSERT INTO recurring_member_fact SELECT * FROM recurring_member_fact_rows()")
 
 
 RETAG_BATCH = 2_000  # plan versions tagged at a time by retag_all

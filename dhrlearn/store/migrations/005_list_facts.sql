@@ -43,57 +43,6 @@ LEFT JOIN done d ON d.recommendation_id = m.recommendation_id
 GROUP BY m.group_id, m.case_id, m.plan_version_id
 ORDER BY m.plan_version_id, m.group_id;
 
--- One row per recurring group: its cases as parallel lists in the order recurring_groups lists them
--- (by label, 'reference (partnership, year)'): label, a hash of it, year, partnership (numbered), members,
--- members complete, and the rank of the case's best member in the group (1 = most similar to the
--- representative, then lowest recommendation_id), with representative_texts[rank] its text. When
--- the cases selected in a group are exactly those of some years (no partnership filter, every
--- member's plan in force, labels unchanged: the query checks count and hashes), the group's figures
--- are read from these lists instead of being aggregated and sorted again. Groups span cases, so
--- this table is rebuilt whole after recurring_case_fact (dhrlearn.themes.refresh_recurring_facts).
-CREATE TABLE IF NOT EXISTS recurring_group_fact (
-    group_id                 INTEGER NOT NULL,
-    labels                   VARCHAR[] NOT NULL,
-    case_list                VARCHAR NOT NULL,     -- every label, '; '-separated: the list when nothing is cut
-    labels_hash              UBIGINT NOT NULL,     -- and the group's figures when nothing is cut
-    partnership_count        BIGINT NOT NULL,
-    recommendation_count     BIGINT NOT NULL,
-    complete_count           BIGINT NOT NULL,
-    label_hashes             UBIGINT[] NOT NULL,
-    years                    INTEGER[] NOT NULL,
-    partnerships             INTEGER[] NOT NULL,   -- numbered: only how many differ is needed
-    recommendations          BIGINT[] NOT NULL,
-    recommendations_complete BIGINT[] NOT NULL,
-    ranks                    BIGINT[] NOT NULL,
-    representative_texts     VARCHAR[] NOT NULL
-);
-
-CREATE OR REPLACE MACRO recurring_group_fact_rows() AS TABLE
-WITH cases AS (
-    SELECT g.*, c.year, dense_rank() OVER (ORDER BY c.partnership) AS partnership_no,
-           c.reference || ' (' || c.partnership || coalesce(', ' || c.year, '') || ')' AS label,
-           row_number() OVER (PARTITION BY g.group_id ORDER BY g.similarity DESC, g.representative_id) AS rank
-    FROM recurring_case_fact g
-    JOIN dhr_case c ON c.case_id = g.case_id
-)
-SELECT group_id,
-       list(label ORDER BY label, case_id) AS labels,
-       string_agg(label, '; ' ORDER BY label, case_id) AS case_list,
-       bit_xor(hash(label)) AS labels_hash,
-       count(DISTINCT partnership_no) AS partnership_count,
-       sum(recommendations) AS recommendation_count,
-       sum(recommendations_complete) AS complete_count,
-       list(hash(label) ORDER BY label, case_id) AS label_hashes,
-       list(year ORDER BY label, case_id) AS years,
-       list(partnership_no ORDER BY label, case_id) AS partnerships,
-       list(recommendations ORDER BY label, case_id) AS recommendations,
-       list(recommendations_complete ORDER BY label, case_id) AS recommendations_complete,
-       list(rank ORDER BY label, case_id) AS ranks,
-       list(representative_text ORDER BY rank) AS representative_texts
-FROM cases
-GROUP BY group_id
-ORDER BY group_id;
-
 -- One row per recurring group member, with what recurring_members shows of its recommendation and
 -- how many of its actions are complete, stored in group order so that one group's members are read
 -- without scanning every recommendation. Rebuilt whole with recurring_case_fact.
@@ -150,5 +99,4 @@ ORDER BY plan_version_id;
 
 INSERT INTO recurring_case_fact SELECT * FROM recurring_case_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version));
 INSERT INTO plan_text_fact SELECT * FROM plan_text_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version));
-INSERT INTO recurring_group_fact SELECT * FROM recurring_group_fact_rows();
 INSERT INTO recurring_member_fact SELECT * FROM recurring_member_fact_rows();
