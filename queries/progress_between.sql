@@ -9,7 +9,8 @@
 -- counts that kind's rows in the whole list. Ties in the order are broken by action_id.
 -- Only cases whose plan in force changed between the dates are paired action by action: in a case
 -- whose plan stayed the same, an action can only have slipped by its target date passing, which
--- its fact row says directly. Texts are joined only for the rows kept.
+-- its fact row says directly. Actions are ordered by their fact rows' recommendation_key (the
+-- recommendation's sort_key); texts are joined only for the rows kept.
 WITH cases AS (
     SELECT case_id, reference, partnership
     FROM dhr_case WHERE case_matches(partnership, year, $partnerships, $year_from, $year_to)
@@ -25,7 +26,7 @@ plans AS MATERIALIZED (
 -- only happens when $date_from is the later date, has every action removed).
 paired AS (
     SELECT case_id, before_action_id, after_action_id, action_id, before_status, after_status,
-           before_target_date, after_target_date, change, slip_reasons, recommendation_id, level, seq
+           before_target_date, after_target_date, change, slip_reasons, recommendation_id, level, seq, recommendation_key
     FROM action_changes((SELECT coalesce(list(from_version), []) FROM plans
                          WHERE from_version IS DISTINCT FROM to_version AND from_version IS NOT NULL),
                         (SELECT coalesce(list(to_version), []) FROM plans
@@ -39,7 +40,8 @@ arrived AS (
     SELECT f.case_id, NULL::INTEGER AS before_action_id, f.action_id AS after_action_id, f.action_id,
            NULL::VARCHAR AS before_status, f.status AS after_status,
            NULL::DATE AS before_target_date, f.target_date AS after_target_date,
-           'new' AS change, NULL::VARCHAR AS slip_reasons, f.recommendation_id, f.level, f.seq
+           'new' AS change, NULL::VARCHAR AS slip_reasons, f.recommendation_id, f.level, f.seq,
+           f.recommendation_key
     FROM action_fact f
     WHERE f.plan_version_id IN (SELECT to_version FROM plans WHERE from_version IS NULL)
 ),
@@ -47,7 +49,8 @@ passed AS (
     SELECT f.case_id, f.action_id AS before_action_id, f.action_id AS after_action_id, f.action_id,
            f.status AS before_status, f.status AS after_status,
            f.target_date AS before_target_date, f.target_date AS after_target_date,
-           'slipped' AS change, 'target date passed' AS slip_reasons, f.recommendation_id, f.level, f.seq
+           'slipped' AS change, 'target date passed' AS slip_reasons, f.recommendation_id, f.level, f.seq,
+           f.recommendation_key
     FROM action_fact f
     WHERE f.target_date >= CAST($date_from AS DATE) AND f.target_date < CAST($date_to AS DATE)
       AND f.status NOT IN ('complete', 'closed_other')
@@ -74,13 +77,10 @@ case_cutoff AS (
 ),
 ranked AS (
     SELECT s.*, k.reference, k.partnership, k.change_total,
-           r.number AS recommendation_number, r.sort_key AS recommendation_sort_key,
-           r.text AS recommendation_text, r.level AS recommendation_level,
            row_number() OVER (PARTITION BY s.change_order
-                              ORDER BY k.partnership, k.reference, r.sort_key, s.seq, s.action_id) AS change_row
+                              ORDER BY k.partnership, k.reference, s.recommendation_key, s.seq, s.action_id) AS change_row
     FROM selected s
     JOIN case_cutoff k ON k.change_order = s.change_order AND k.case_id = s.case_id
-    JOIN recommendation r ON r.recommendation_id = s.recommendation_id
     WHERE $limit IS NULL OR k.rows_before < $limit
 ),
 kept AS (
@@ -89,8 +89,8 @@ kept AS (
 final AS (
     SELECT k.change, k.slip_reasons,
            k.case_id, k.reference, k.partnership,
-           k.recommendation_number, k.recommendation_sort_key,
-           k.recommendation_text, k.recommendation_level AS level,
+           r.number AS recommendation_number, r.sort_key AS recommendation_sort_key,
+           r.text AS recommendation_text, r.level,
            a.seq AS action_seq, a.text AS action_text,
            k.before_status, k.after_status, k.before_target_date, k.after_target_date,
            a.target_date_raw, a.update_text,
@@ -100,6 +100,7 @@ final AS (
            k.change_order, k.action_id
     FROM kept k
     JOIN action a ON a.action_id = k.action_id
+    JOIN recommendation r ON r.recommendation_id = k.recommendation_id
 )
 SELECT * EXCLUDE (change_order, action_id) FROM final
 ORDER BY change_order, partnership, reference, recommendation_sort_key, action_seq, action_id
