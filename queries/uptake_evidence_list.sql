@@ -5,17 +5,26 @@
 -- $limit: the first rows only (NULL = every row); total_rows on every row counts the whole list.
 -- The order is worked out on narrow columns first: only the passages up to the $limit-th one's
 -- polarity, partnership and case (the cutoff) get their texts; ties are broken by action_id.
-WITH sel_recs AS (
-    SELECT DISTINCT recommendation_id FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
-),
-found AS MATERIALIZED (
+-- Every passage comes from an action's update text, so with no agency, type, level or theme filter
+-- its recommendation has a selected action whenever its case and plan are in force; only with such
+-- a filter are the recommendations with selected actions looked up. One branch runs: the other's
+-- condition folds to false when the query is planned.
+WITH evidence AS (
     SELECT u.rowid AS evidence_row, u.recommendation_id, u.action_id, u.case_id,
            CASE u.polarity WHEN 'negative' THEN 1 WHEN 'planned' THEN 2 ELSE 3 END AS polarity_order,
            c.partnership, c.reference
     FROM uptake_evidence u
-    JOIN plan_in_force($as_of) p ON p.plan_version_id = u.plan_version_id
-    JOIN dhr_case c ON c.case_id = u.case_id
-    WHERE u.recommendation_id IN (SELECT recommendation_id FROM sel_recs)
+    JOIN cases_in_force($as_of, $partnerships, $year_from, $year_to) c ON c.plan_version_id = u.plan_version_id
+),
+found AS MATERIALIZED (
+    SELECT * FROM evidence
+    WHERE len($levels) = 0 AND NOT splits_recommendations($agencies, $agency_types, $themes)
+    UNION ALL
+    SELECT * FROM evidence
+    WHERE (len($levels) > 0 OR splits_recommendations($agencies, $agency_types, $themes))
+      AND recommendation_id IN (
+          SELECT recommendation_id FROM selected_action_facts($as_of, $partnerships, $year_from, $year_to,
+                                                              $agencies, $agency_types, $levels, $themes))
 ),
 cutoff AS (
     SELECT max({'p': polarity_order, 'partnership': partnership, 'reference': reference}) AS last_kept
