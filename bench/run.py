@@ -218,7 +218,8 @@ def time_tagging(con, n_cases: int) -> dict:
 
 def query_params(con, names: list[str]) -> dict:
     """Values for every parameter the named queries declare: shared filters from Filters, the
-    rest picked from the data (the largest case, its two latest versions, the biggest group)."""
+    rest picked from the data (the largest case, its two latest versions, the biggest group); progress
+    between dates over the quarter up to the as-of date, as the Since last meeting page opens."""
     from dhrlearn.filters import Filters
 
     params = Filters(as_of=AS_OF).params()
@@ -236,7 +237,7 @@ def query_params(con, names: list[str]) -> dict:
         "group_id": group[0] if group else 1,
         "q": "training",
         "theme": "mental_health",
-        "date_from": AS_OF - dt.timedelta(days=365),
+        "date_from": (pd.Timestamp(AS_OF) - pd.DateOffset(months=3)).date(),  # the quarter the page opens with
         "date_to": AS_OF,
         "limit": 1000,  # the rows a page asks for (ui.components.TABLE_ROWS); downloads pass None
         "fields": [],  # search: every field
