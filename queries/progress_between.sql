@@ -10,7 +10,8 @@
 -- Only cases whose plan in force changed between the dates are paired action by action: in a case
 -- whose plan stayed the same, an action can only have slipped by its target date passing, which
 -- its fact row says directly. Actions are ordered by their fact rows' recommendation_key (the
--- recommendation's sort_key); texts are joined only for the rows kept.
+-- recommendation's sort_key); texts are joined only for the rows kept. Update logs (which name staff)
+-- and targets as written are left out: the lists and their downloads show neither.
 WITH cases AS (
     SELECT case_id, reference, partnership
     FROM dhr_case WHERE case_matches(partnership, year, $partnerships, $year_from, $year_to)
@@ -93,7 +94,6 @@ final AS (
            r.text AS recommendation_text, r.level,
            a.seq AS action_seq, a.text AS action_text,
            k.before_status, k.after_status, k.before_target_date, k.after_target_date,
-           a.target_date_raw, a.update_text,
            k.before_action_id, k.after_action_id, a.plan_version_id,
            a.src_file, a.src_location, a.src_rows,
            CAST(k.change_total AS BIGINT) AS change_total,
