@@ -91,7 +91,9 @@ def add_plan_version(con, case_id: int, as_of_date=None, imported_at=None, sourc
     }
     if imported_at is not None:
         values["imported_at"] = imported_at
-    return _insert(con, "plan_version", values, "plan_version_id")
+    plan_version_id = _insert(con, "plan_version", values, "plan_version_id")
+    refresh_facts(con, [plan_version_id], ("plan_span",))
+    return plan_version_id
 
 
 def _plan_case(con, plan_version_id: int) -> int:

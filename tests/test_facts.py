@@ -86,3 +86,27 @@ def test_a_refresh_in_batches_gives_the_rows_of_one_pass(imported, monkeypatch):
     refresh_facts(imported)
     assert imported.execute("SELECT count(*) FROM plan_version").fetchone()[0] > 1
     assert out_of_step(imported) == {}
+
+
+def test_a_newer_version_ends_the_span_of_the_one_before(tmp_path):
+    """plan_span says when each version is in force; plan_in_force reads it. A later version ends the
+    span of the one before; of two versions of the same date the later import wins from that date on."""
+    import datetime as dt
+
+    con = make_db()
+    case = add_case(con, "DHR 7")
+    january = add_plan_version(con, case, as_of_date="2024-01-31", imported_at=dt.datetime(2024, 2, 1))
+    march = add_plan_version(con, case, as_of_date="2024-03-31", imported_at=dt.datetime(2024, 4, 1))
+    march_again = add_plan_version(con, case, as_of_date="2024-03-31", imported_at=dt.datetime(2024, 4, 2))
+    spans = dict((v, (str(f), str(u))) for v, f, u in con.execute(
+        "SELECT plan_version_id, version_date, until_date FROM plan_span").fetchall())
+    assert spans == {january: ("2024-01-31", "2024-03-31"), march: ("2024-03-31", "2024-03-31"),
+                     march_again: ("2024-03-31", "None")}
+
+    def in_force(day):
+        return con.execute("SELECT plan_version_id FROM plan_in_force($d)", {"d": day}).fetchall()
+
+    assert in_force("2024-01-30") == []
+    assert in_force("2024-01-31") == in_force("2024-03-30") == [(january,)]
+    assert in_force("2024-03-31") == in_force("2030-01-01") == [(march_again,)]
+    assert out_of_step(con) == {}

@@ -3,7 +3,9 @@
 Every figure on the dashboard counts rows of these tables, so they are refreshed in the same
 transaction as the rows they resolve: at import (AT_IMPORT, then THEMES as the new version is
 tagged), after a re-tag (THEMES), after an agency alias is taught (AGENCIES), and recurring_case_fact
-whenever the recurring groups are rebuilt. Each table is rebuilt for the plan versions given, from the
+whenever the recurring groups are rebuilt. plan_span (migration 009_plan_span.sql: when each version is
+in force) is refreshed at import for every version of the cases given, as a new version ends the span
+of the one before it. Each table is rebuilt for the plan versions given, from the
 `<table>_rows(versions)` macro beside it. The search tables (migration 004_search.sql) are refreshed
 the same way at import, but for search_text: it holds each distinct text once, shared by many
 versions, so the texts of the versions given are added when absent and a refresh of some versions
@@ -14,14 +16,17 @@ from __future__ import annotations
 import duckdb
 
 SEARCH = ("search_text", "search_text_use")
-ALL = ("action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact", "recurring_case_fact",
-       "plan_text_fact", *SEARCH)
+ALL = ("plan_span", "action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact",
+       "recurring_case_fact", "plan_text_fact", *SEARCH)
 THEMES = ("action_theme_fact", "plan_theme_fact")  # refreshed with the theme matches they count
-AT_IMPORT = ("action_fact", "action_agency_fact", "plan_text_fact", *SEARCH)  # the rest of a new version's
+AT_IMPORT = ("plan_span", "action_fact", "action_agency_fact", "plan_text_fact", *SEARCH)  # the rest of a new version's
 AGENCIES = ("action_agency_fact",)
 # Rows shared by plan versions: never deleted by version; the rows macro gives a NULL `key` to the
 # rows not stored yet, and only those are added (the key is filled in by the table's default).
 SHARED_BY_VERSIONS = {"search_text": "text_id"}
+# Rows of a whole case: the rows macro gives every version of the cases of the versions given, so those
+# cases' rows are replaced, in every batch (a case's versions may fall in two batches).
+BY_CASE = ("plan_span",)
 BATCH = 2_000  # plan versions refreshed at a time
 
 
@@ -40,10 +45,9 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
         if everything:
             con.execute(f"DELETE FROM {table}")
         # In batches of versions, so memory stays flat however large the store is (every row of a
-        # fact table belongs to one version, so a batch is complete in itself).
+        # fact table belongs to one version, or for BY_CASE to one case, so a batch is complete in itself).
         for start in range(0, len(ids), BATCH):
             _refresh_batch(con, table, ids[start:start + BATCH], deleted=everything)
-
 
 
 def _refresh_batch(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], deleted: bool) -> None:
@@ -53,7 +57,10 @@ def _refresh_batch(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], d
         con.execute(f"INSERT INTO {table} BY NAME SELECT * EXCLUDE ({key}) FROM {table}_rows($versions) "
                     f"WHERE {key} IS NULL", versions)
         return
-    if not deleted:  # the id range first skips the row groups of older versions
+    if table in BY_CASE:
+        con.execute(f"DELETE FROM {table} WHERE case_id IN "
+                    "(SELECT case_id FROM plan_version WHERE plan_version_id IN (SELECT unnest($versions)))", versions)
+    elif not deleted:  # the id range first skips the row groups of older versions
         con.execute(f"DELETE FROM {table} WHERE plan_version_id BETWEEN $lo AND $hi "
                     "AND plan_version_id IN (SELECT unnest($versions))", {"lo": ids[0], "hi": ids[-1], **versions})
     con.execute(f"INSERT INTO {table} SELECT * FROM {table}_rows($versions)", versions)
