@@ -17,8 +17,8 @@ MIN_SUPPORT = 5  # themes with fewer labelled texts are reported by bench/bench_
 TARGET = 0.85
 HELD_OUT = "holdout"
 # Floors for the held-out split, micro averaged: set just under the figures measured on it when it was added.
-HELD_OUT_MIN_PRECISION = 0.76  # measured 0.780 (ids 1201-1400, first measurement)
-HELD_OUT_MIN_RECALL = 0.83  # measured 0.846
+HELD_OUT_MIN_PRECISION = 0.83  # measured 0.849 (ids 1401-1600, first measurement)
+HELD_OUT_MIN_RECALL = 0.87  # measured 0.887
 
 
 def labelled():
