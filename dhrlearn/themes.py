@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import duckdb
 import pandas as pd
@@ -158,7 +158,7 @@ def load_taxonomy(path: str | Path = THEMES_FILE) -> Taxonomy:
 # at each start only the rules that can begin there are tried. A rule the parser cannot bound is run over
 # the whole text. The answer equals running every rule everywhere (tag_text(use_prefilter=False)).
 
-PREFIX_CHARS = 8  # longer starts tell rules apart ("staff aw" vs "stalking"), so fewer are tried in vain
+PREFIX_CHARS = 16  # longer starts tell rules apart ("domestic abuse n" vs "domestic"), so fewer are tried in vain
 _MAX_PREFIXES = 2000
 
 
@@ -197,11 +197,11 @@ class _Scanner:
         trie = _trie_pattern(sorted(self.index))
         # The longest indexed start at each word start; every shorter indexed start there is a prefix of it.
         self.finder = re.compile(r"(?<!\w)(?=(" + trie + "))" if trie else r"(?!)")
-        self._by_head: dict[str, tuple[tuple[int, re.Pattern], ...]] = {}
+        self._by_head: dict[str, tuple[tuple[int, Callable], ...]] = {}
         self._compiled: dict[str, re.Pattern] = {}
 
-    def rules_for(self, head: str) -> tuple[tuple[int, re.Pattern], ...]:
-        """(rule, expression) to try where a word starts with `head`: each rule's alternatives that can
+    def rules_for(self, head: str) -> tuple[tuple[int, Callable], ...]:
+        """(rule, its expression's match method) to try where a word starts with `head`: each rule's alternatives that can
         begin there, in the rule's order, so the first that matches is the one the whole rule would pick."""
         plan = self._by_head.get(head)
         if plan is None:
@@ -210,7 +210,7 @@ class _Scanner:
                 for rule_id, alt_id in self.index.get(head[:n], ()):
                     wanted.setdefault(rule_id, set()).add(alt_id)
             plan = self._by_head[head] = tuple(
-                (rule_id, self._compile([self.rules[rule_id].alternatives[a] for a in sorted(alt_ids)]))
+                (rule_id, self._compile([self.rules[rule_id].alternatives[a] for a in sorted(alt_ids)]).match)
                 for rule_id, alt_ids in sorted(wanted.items()))
         return plan
 
@@ -233,10 +233,10 @@ class _Scanner:
             position = start.start()
             head = start.group(1)
             plan = by_head.get(head) or self.rules_for(head)
-            for rule_id, pattern in plan:
+            for rule_id, match in plan:
                 if ends.get(rule_id, -1) > position:
                     continue  # inside this rule's previous match, as finditer would skip it
-                m = pattern.match(text, position)
+                m = match(text, position)
                 if m:
                     found.setdefault(rule_id, []).append(m)
                     ends[rule_id] = m.end()
