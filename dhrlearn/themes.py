@@ -158,7 +158,7 @@ def load_taxonomy(path: str | Path = THEMES_FILE) -> Taxonomy:
 # at each start only the rules that can begin there are tried. A rule the parser cannot bound is run over
 # the whole text. The answer equals running every rule everywhere (tag_text(use_prefilter=False)).
 
-PREFIX_CHARS = 16  # longer starts tell rules apart ("domestic abuse n" vs "domestic"), so fewer are tried in vain
+PREFIX_CHARS = 16  # longer starts tell rules apart ("domestic abuse n" vs "domestic"): fewer tried in vain
 _MAX_PREFIXES = 2000
 
 
@@ -201,8 +201,9 @@ class _Scanner:
         self._compiled: dict[str, re.Pattern] = {}
 
     def rules_for(self, head: str) -> tuple[tuple[int, Callable], ...]:
-        """(rule, its expression's match method) to try where a word starts with `head`: each rule's alternatives that can
-        begin there, in the rule's order, so the first that matches is the one the whole rule would pick."""
+        """(rule, its expression's match method) to try where a word starts with `head`: each rule's
+        alternatives that can begin there, in the rule's order, so the first that matches is the one the
+        whole rule would pick."""
         plan = self._by_head.get(head)
         if plan is None:
             wanted: dict[int, set[int]] = {}

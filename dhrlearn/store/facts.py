@@ -19,7 +19,8 @@ SEARCH = ("search_text", "search_text_use")
 ALL = ("plan_span", "action_fact", "action_agency_fact", "action_theme_fact", "plan_theme_fact",
        "recurring_case_fact", "plan_text_fact", *SEARCH)
 THEMES = ("action_theme_fact", "plan_theme_fact")  # refreshed with the theme matches they count
-AT_IMPORT = ("plan_span", "action_fact", "action_agency_fact", "plan_text_fact", *SEARCH)  # the rest of a new version's
+# A new version's facts at import; its theme facts (THEMES) follow when it is tagged.
+AT_IMPORT = ("plan_span", "action_fact", "action_agency_fact", "plan_text_fact", *SEARCH)
 AGENCIES = ("action_agency_fact",)
 # Rows shared by plan versions: never deleted by version; the rows macro gives a NULL `key` to the
 # rows not stored yet, and only those are added (the key is filled in by the table's default).
