@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from dhrlearn.filters import Filters  # noqa: E402
+from dhrlearn.store.db import run_sql  # noqa: E402
 from run import AS_OF, declared_params, query_params  # noqa: E402
 
 TARGET_MS = 50
@@ -56,11 +57,7 @@ def filter_sets(con) -> dict[str, dict]:
 
 def run(con, sql: str, params: dict):
     used = set(re.findall(r"\$([a-z_][a-z0-9_]*)", sql))
-    cursor = con.cursor()
-    try:
-        return cursor.execute(sql, {k: v for k, v in params.items() if k in used}).df()
-    finally:
-        cursor.close()
+    return run_sql(con, sql, {k: v for k, v in params.items() if k in used})
 
 
 def time_queries(runs: int, *candidates: tuple) -> list[dict]:

@@ -6,8 +6,10 @@ import subprocess
 import sys
 import time
 
+import pandas as pd
 import pytest
 
+from dhrlearn import config
 from dhrlearn.model import AgencyRef, CaseMeta, ParsedAction, ParsedPlan, ParsedRecommendation, Provenance
 from dhrlearn.store import db
 from dhrlearn.store.commit import commit_plans
@@ -137,3 +139,37 @@ def test_second_process_gets_one_clear_sentence_when_the_file_is_held(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+TYPES = """
+    SELECT * FROM (VALUES
+        (1, 10, 100::BIGINT, true, true, DATE '2023-01-31', TIMESTAMP '2023-01-31 10:00', 0.5, 'a', NULL, ['x']),
+        (2, NULL, NULL, false, NULL, NULL, NULL, NULL, NULL, NULL, []),
+        (3, 30, 300::BIGINT, true, false, DATE '2024-02-29', TIMESTAMP '2024-02-29 09:30', 1.25, 'c', NULL, NULL)
+    ) t(id, maybe_int, maybe_bigint, flag, maybe_flag, target, stamped, share, label, no_label, words)
+"""
+
+
+@pytest.mark.parametrize("where", ["", "WHERE id = 1", "WHERE false"])
+def test_query_frames_have_the_dtypes_and_values_duckdb_gives(con, where):
+    """db.frame (by way of Arrow, faster for text) gives exactly what DuckDB's own .df() gives: NULLs in
+    integer and boolean columns as nullable types, dates as datetime64, a column without text as objects."""
+    sql = f"SELECT * FROM ({TYPES}) {where}"
+    expected = con.sql(sql).df()
+    pd.testing.assert_frame_equal(db.frame(con.sql(sql).to_arrow_table()), expected)
+
+
+def test_every_named_query_gives_the_frame_duckdb_gives():
+    from conftest import ROOT
+    from fixture_db import standard_fixture
+    sys.path.insert(0, str(ROOT / "bench"))
+    from run import declared_params, query_params
+
+    connection, _ = standard_fixture()
+    names = sorted(p.stem for p in config.QUERIES_DIR.glob("*.sql"))
+    values = query_params(connection, names)
+    for name in names:
+        sql = db.query_text(name)
+        params = {k: v for k, v in values.items() if k in declared_params(sql)}
+        expected = connection.execute(sql, params).df()
+        pd.testing.assert_frame_equal(db.query(connection, name, **params), expected, obj=name)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from dhrlearn import config
 
@@ -106,8 +108,45 @@ def query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
     missing = used - params.keys()
     if missing:
         raise TypeError(f"query {name!r} needs parameters: {', '.join(sorted(missing))}")
+    return run_sql(con, sql, {k: v for k, v in params.items() if k in used})
+
+
+# The Arrow copy DuckDB warns of is of a result already cut to what a page shows or downloads; the
+# relation API it suggests instead binds each query twice (about 5 ms).
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result", category=UserWarning)
+
+
+def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pd.DataFrame:
+    """Run SQL with its parameters bound, on a cursor of its own (pages run in threads), as a DataFrame."""
     cursor = con.cursor()
     try:
-        return cursor.execute(sql, {k: v for k, v in params.items() if k in used}).df()
+        return frame(cursor.execute(sql, params).to_arrow_table())
     finally:
         cursor.close()
+
+
+_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+             pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def frame(table: pa.Table) -> pd.DataFrame:
+    """A query result as a DataFrame with the dtypes DuckDB's .df() gives, by way of Arrow.
+
+    On pandas 3, .df() builds a Python string for every text value and pandas then encodes them again
+    as Arrow strings; from Arrow the text columns are taken over directly, two to three times faster
+    for a list of a few thousand rows with their texts.
+    """
+    for i, field in enumerate(table.schema):  # dates as datetime64[us] and decimals as floats, as .df() gives them
+        as_type = (pa.timestamp("us") if pa.types.is_date32(field.type)
+                   else pa.float64() if pa.types.is_decimal(field.type) else None)
+        if as_type is not None:
+            table = table.set_column(i, field.name, table.column(i).cast(as_type))
+    df = table.to_pandas()
+    for field, column in zip(table.schema, table.columns):
+        if column.null_count and field.type in _NULLABLE:
+            df[field.name] = column.to_pandas(types_mapper=_NULLABLE.get)
+        elif pa.types.is_string(field.type) and column.null_count == len(column):  # no text at all
+            df[field.name] = pd.Series([None] * len(column), dtype=object, index=df.index)
+        elif pa.types.is_list(field.type) and column.null_count:  # a NULL list as pd.NA
+            df[field.name] = df[field.name].where(df[field.name].notna(), pd.NA)
+    return df
