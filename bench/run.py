@@ -1,6 +1,6 @@
 """Benchmark at national scale and beyond: one command, a table, bench/RESULTS.md.
 
-    .venv/bin/python bench/run.py [--sizes 1000,10000,50000] [--runs 5] [--no-pages] [--keep DIR]
+    .venv/bin/python bench/run.py [--sizes 1000,10000,50000] [--runs 7] [--no-pages] [--keep DIR]
                                   [--max-recommendations N] [--out FILE]
 
 For each size (cases) it builds a corpus of CSV trackers from the demo generator (a pool of
@@ -9,7 +9,8 @@ generated cases copied under new references and partnerships, so text stays real
   theme tagging), giving actions/s;
 - times theme tagging alone (dhrlearn.themes.tag_text over every text) and a full re-tag;
 - runs every named query in queries/*.sql with the parameters its `-- params:` line declares
-  (defaults from dhrlearn.filters.Filters), median of --runs runs after one warm-up;
+  (defaults from dhrlearn.filters.Filters), median of --runs runs after one warm-up, the runs
+  going round every query in turn;
 - runs every page of app.py in Streamlit's AppTest against the database (first, uncached run);
 - computes three main figures in pandas (completion by agency, overdue by agency, theme
   prevalence) as a reference, timed, and checks they equal the SQL;
@@ -251,30 +252,40 @@ def declared_params(sql: str) -> list[str]:
 
 
 def time_queries(con, runs: int) -> dict:
+    """Each named query's median over `runs` runs after a warm-up. The runs go round every query in turn:
+    this machine has slow spells of a second or so (CPU time rises with wall time, so it is the host, not
+    the query) and timed one query at a time, a spell lands on whichever query is running then."""
     from dhrlearn import config
     from dhrlearn.store.db import query, query_text
 
     names = sorted(p.stem for p in config.QUERIES_DIR.glob("*.sql"))
     values = query_params(con, names)
-    out = {}
+    out, timed = {}, {}
     for name in names:
         wanted = declared_params(query_text(name))
-        params = {k: values[k] for k in wanted if k in values}
         missing = [k for k in wanted if k not in values]
         if missing:
             out[name] = {"error": f"no value for {', '.join(missing)}"}
-            continue
-        try:
-            query(con, name, **params)  # warm-up
-            times = []
-            for _ in range(runs):
+        else:
+            timed[name] = {k: values[k] for k in wanted if k in values}
+    times = {name: [] for name in timed}
+    rows = {}
+    for round_ in range(runs + 1):  # round 0 is the warm-up
+        for name, params in timed.items():
+            if name in out:
+                continue
+            try:
                 t0 = time.perf_counter()
-                rows = len(query(con, name, **params))
-                times.append(time.perf_counter() - t0)
-            out[name] = {"median_ms": 1000 * statistics.median(times), "max_ms": 1000 * max(times), "rows": rows}
-        except Exception as exc:  # one broken query must not hide the others' numbers
-            out[name] = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"}
-    return out
+                rows[name] = len(query(con, name, **params))
+                if round_:
+                    times[name].append(time.perf_counter() - t0)
+            except Exception as exc:  # one broken query must not hide the others' numbers
+                out[name] = {"error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"}
+    for name in timed:
+        if name not in out:
+            out[name] = {"median_ms": 1000 * statistics.median(times[name]), "max_ms": 1000 * max(times[name]),
+                         "rows": rows[name]}
+    return dict(sorted(out.items()))
 
 
 def discover_pages() -> list[str]:
@@ -585,7 +596,7 @@ def report(results: list[dict], info: dict, started: str, finished_load: str) ->
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,50000", help="case counts, comma-separated")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median reported)")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per query (median reported)")
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page timings")
     parser.add_argument("--keep", type=Path, help="copy each benchmark database into this folder")
     parser.add_argument("--max-recommendations", type=int,

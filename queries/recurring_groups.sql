@@ -4,19 +4,11 @@
 -- when those members come from at least two cases. representative_text: the member most similar
 -- to the group's representative (ties: the lowest recommendation_id). A recommendation is complete
 -- when all its actions are complete. Reads recurring_case_fact (one row per group and case; see
--- migration 005), so no recommendation or action is joined.
-WITH labelled AS (
-    SELECT case_id, plan_version_id, partnership, year,
-           reference || ' (' || partnership || coalesce(', ' || year, '') || ')' AS label
-    FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
-),
--- Case lists are built from each case's place in label order: sorting small integers per group and
--- looking the labels up once is about twice as fast as an ordered string_agg over every member.
-cases AS (
-    SELECT *, CAST(row_number() OVER (ORDER BY label) AS INTEGER) AS label_order FROM labelled
-),
-labels_in_order AS (
-    SELECT list(label ORDER BY label_order) AS labels FROM cases
+-- migration 005), so no recommendation or action is joined. A group's cases, with their recommendations,
+-- are listed by recurring_members (the page's drill-down): a list of every case on each group's row
+-- was most of this query's time at 10,000 cases, and no page showed it.
+WITH cases AS (
+    SELECT case_id, plan_version_id, partnership, year FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
 ),
 -- A member counts only while its plan version is the one in force.
 aggregated AS (
@@ -25,7 +17,6 @@ aggregated AS (
            sum(g.recommendations) AS recommendations,
            count(DISTINCT c.partnership) AS partnerships,
            list(c.year) AS kept_years,
-           list(c.label_order) AS label_orders,
            arg_max(g.representative_text, (g.similarity, -g.representative_id)) AS representative_text,
            sum(g.recommendations_complete) AS recommendations_complete
     FROM recurring_case_fact g
@@ -36,10 +27,9 @@ final AS (
     SELECT group_id, cases, CAST(recommendations AS BIGINT) AS recommendations, partnerships,
            list_min(kept_years) AS first_year, list_max(kept_years) AS last_year,
            list_sort(list_distinct(kept_years)) AS years,
-           array_to_string(list_transform(list_sort(label_orders), lambda i: labels[i]), '; ') AS case_list,
            representative_text, CAST(recommendations_complete AS BIGINT) AS recommendations_complete,
            round(100.0 * recommendations_complete / recommendations, 1) AS pct_recommendations_complete
-    FROM aggregated, labels_in_order
+    FROM aggregated
     WHERE cases >= 2
 )
 SELECT * FROM final ORDER BY cases DESC, last_year DESC NULLS LAST, group_id

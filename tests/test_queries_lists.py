@@ -50,7 +50,6 @@ def test_recurring_groups_need_two_cases_in_force(fx):
     assert (g.cases, g.recommendations, g.partnerships, g.first_year, g.last_year) == (2, 2, 2, 2020, 2021)
     assert g.years.tolist() == [2020, 2021]
     assert g.representative_text == "Share learning on risk with all staff"
-    assert g.case_list == "Case 16 (South CSP, 2020); DHR 2021/01 (North CSP, 2021)"
     assert (g.recommendations_complete, g.pct_recommendations_complete) == (0, 0.0)
     assert run(fx, "recurring_groups", partnerships=("South CSP",)).empty
 
