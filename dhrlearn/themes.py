@@ -633,46 +633,66 @@ _LATEST_RECOMMENDATIONS = """
 """
 
 
-def retag_all(con: duckdb.DuckDBPyConnection, own_transaction: bool = True) -> dict[str, int]:
-    """Rebuild theme_match, uptake_evidence and recurring_member for every stored plan, in one transaction.
+def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rebuild theme_match, uptake_evidence and recurring_member for every stored plan.
 
-    Recurring groups use each case's latest plan version. A caller that already holds a transaction
-    passes own_transaction=False and commits itself (DuckDB cannot nest transactions).
+    The new rows are tagged in batches into staging tables, each batch committed, then swapped in with
+    the fact tables in one transaction: a reader, or a failure part-way, sees the old rows or the new,
+    never a mix. (One transaction holding every batch kept each batch's inserted frames alive until
+    COMMIT: peak memory 864 MB at 10,000 cases, 547 MB staged.) Recurring groups use each case's latest
+    plan version.
     """
     from dhrlearn.recurring import group_recommendations
 
-    versions = [row[0] for row in con.execute("SELECT plan_version_id FROM plan_version ORDER BY 1").fetchall()]
-    if own_transaction:
-        con.execute("BEGIN TRANSACTION")
+    for table in _STAGED:  # in the database file: a TEMP table would hold every staged row in memory
+        con.execute(f"CREATE OR REPLACE TABLE staged_{table} AS FROM {table} LIMIT 0")
     try:
-        for table in ("theme_match", "uptake_evidence", "recurring_member"):
-            con.execute(f"DELETE FROM {table}")
-        themes = uptake = 0
-        memo: dict = {}  # plan versions repeat most texts: tag each distinct text once
-        # In batches of plan versions, so memory stays flat however large the store is.
-        for start in range(0, len(versions), RETAG_BATCH):
-            batch = _source_texts(con, versions[start:start + RETAG_BATCH])
-            batch_themes, batch_uptake = _tag_rows(batch, memo)
-            _insert(con, "theme_match", batch_themes)
-            _insert(con, "uptake_evidence", batch_uptake)
-            themes, uptake = themes + len(batch_themes), uptake + len(batch_uptake)
-        refresh_facts(con, None, THEME_FACTS)
-        _record_rules(con)
+        themes, uptake = _stage_tags(con)
         groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
-        _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
-        refresh_recurring_facts(con)
-        if own_transaction:
-            con.execute("COMMIT")
-    except Exception:
-        if own_transaction:
-            con.execute("ROLLBACK")
-        raise
+        _swap_in_tags(con, groups[["group_id", "recommendation_id", "case_id", "similarity"]])
+    finally:
+        for table in _STAGED:
+            con.execute(f"DROP TABLE IF EXISTS staged_{table}")
     return {
         "theme_match": themes,
         "uptake_evidence": uptake,
         "recurring_member": len(groups),
         "recurring_groups": int(groups["group_id"].nunique()),
     }
+
+
+_STAGED = ("theme_match", "uptake_evidence")  # filled batch by batch by retag_all, then swapped in
+
+
+def _stage_tags(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Tag every stored plan into the staging tables, RETAG_BATCH plan versions at a time; the row counts."""
+    versions = [row[0] for row in con.execute("SELECT plan_version_id FROM plan_version ORDER BY 1").fetchall()]
+    themes = uptake = 0
+    memo: dict = {}  # plan versions repeat most texts: tag each distinct text once
+    for start in range(0, len(versions), RETAG_BATCH):
+        batch_themes, batch_uptake = _tag_rows(_source_texts(con, versions[start:start + RETAG_BATCH]), memo)
+        _insert(con, "staged_theme_match", batch_themes)
+        _insert(con, "staged_uptake_evidence", batch_uptake)
+        themes, uptake = themes + len(batch_themes), uptake + len(batch_uptake)
+    return themes, uptake
+
+
+def _swap_in_tags(con: duckdb.DuckDBPyConnection, recurring_members: pd.DataFrame) -> None:
+    """Replace the stored tags and groups with the new ones, and rebuild what reads them, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM recurring_member")
+        for table in _STAGED:
+            con.execute(f"DELETE FROM {table}")
+            con.execute(f"INSERT INTO {table} FROM staged_{table}")
+        refresh_facts(con, None, THEME_FACTS)
+        _record_rules(con)
+        _insert(con, "recurring_member", recurring_members)
+        refresh_recurring_facts(con)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
 
 
 def run_cli(args) -> int:

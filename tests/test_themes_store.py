@@ -95,11 +95,32 @@ def test_retag_all_rebuilds_everything_and_groups_latest_versions_only(con):
                       "uptake_evidence": 3, "recurring_member": 2, "recurring_groups": 1}
 
 
-def test_retag_all_inside_a_callers_transaction_leaves_the_commit_to_the_caller(con):
-    con.execute("BEGIN TRANSACTION")
-    retag_all(con, own_transaction=False)
-    con.execute("ROLLBACK")
-    assert rows(con, "SELECT count(*) FROM theme_match")[0][0] == 0
+@pytest.mark.parametrize("failing", ["_tag_rows", "refresh_recurring_facts"])
+def test_a_retag_failing_part_way_leaves_the_stored_tags_as_they_were(con, monkeypatch, failing):
+    """Batches are staged and swapped in at the end: a failure while tagging (after the first batch was
+    staged) or while swapping changes nothing a reader sees, and leaves no staging table behind."""
+    import dhrlearn.themes as themes
+
+    retag_all(con)
+    before = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+              for t in ("theme_match", "uptake_evidence", "recurring_member", "action_theme_fact")}
+    assert all(before.values())
+    con.execute("DELETE FROM recommendation WHERE recommendation_id = 110")  # a retag would now differ
+    calls = []
+    real = getattr(themes, failing)
+
+    def fail_second_time(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == (2 if failing == "_tag_rows" else 1):
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(themes, "RETAG_BATCH", 1)
+    monkeypatch.setattr(themes, failing, fail_second_time)
+    with pytest.raises(RuntimeError, match="disk full"):
+        retag_all(con)
+    assert {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in before} == before
+    assert rows(con, "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'staged_%'") == [(0,)]
 
 
 def test_retag_command_prints_counts(tmp_path, capsys):

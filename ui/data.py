@@ -76,7 +76,7 @@ def rules_changed() -> bool:
 
 
 def retag() -> dict[str, int]:
-    """Tag every stored plan again with today's rules (one transaction), then forget cached results."""
+    """Tag every stored plan again with today's rules (swapped in at once), then forget cached results."""
     from dhrlearn.themes import reload_taxonomy, retag_all
 
     reload_taxonomy()
