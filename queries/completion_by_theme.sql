@@ -6,11 +6,11 @@
 -- Recommendations are counted by the flags first_of_theme and complete_for_theme (see
 -- selected_theme_facts), so no grouping by recommendation is needed.
 WITH grouped AS (
-    SELECT coalesce(theme, '(no topic theme)') AS theme,
+    SELECT theme,
            completion_figures(is_complete, first_of_theme, complete_for_theme, is_overdue, days_overdue) AS figures
     FROM selected_theme_facts($as_of, $partnerships, $year_from, $year_to, $agencies, $agency_types, $levels, $themes)
     WHERE len($themes) = 0 OR list_contains($themes, theme)
     GROUP BY ALL
 )
-SELECT theme, figures.* FROM grouped
+SELECT coalesce(theme, '(no topic theme)') AS theme, figures.* FROM grouped
 ORDER BY figures.actions DESC, theme
