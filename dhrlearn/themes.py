@@ -597,19 +597,30 @@ def _record_rules(con) -> None:
 
 def regroup_recurring(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild the recurring-recommendation groups after imports; returns the number of groups."""
-    from dhrlearn.recurring import group_recommendations
-
-    groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
+    members = _recurring_members(con)
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM recurring_member")
-        _insert(con, "recurring_member", groups[["group_id", "recommendation_id", "case_id", "similarity"]])
-        refresh_recurring_facts(con)
+        _store_recurring(con, members)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
-    return int(groups["group_id"].nunique())
+    return int(members["group_id"].nunique())
+
+
+def _recurring_members(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The rows of recurring_member: each case's latest recommendations grouped into near-duplicates."""
+    from dhrlearn.recurring import group_recommendations
+
+    groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
+    return groups[["group_id", "recommendation_id", "case_id", "similarity"]]
+
+
+def _store_recurring(con: duckdb.DuckDBPyConnection, members: pd.DataFrame) -> None:
+    """Replace recurring_member and its summaries, inside the caller's transaction."""
+    con.execute("DELETE FROM recurring_member")
+    _insert(con, "recurring_member", members)
+    refresh_recurring_facts(con)
 
 
 def refresh_recurring_facts(con: duckdb.DuckDBPyConnection) -> None:
@@ -642,22 +653,20 @@ def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     COMMIT: peak memory 864 MB at 10,000 cases, 547 MB staged.) Recurring groups use each case's latest
     plan version.
     """
-    from dhrlearn.recurring import group_recommendations
-
     for table in _STAGED:  # in the database file: a TEMP table would hold every staged row in memory
         con.execute(f"CREATE OR REPLACE TABLE staged_{table} AS FROM {table} LIMIT 0")
     try:
         themes, uptake = _stage_tags(con)
-        groups = group_recommendations(con.execute(_LATEST_RECOMMENDATIONS).df())
-        _swap_in_tags(con, groups[["group_id", "recommendation_id", "case_id", "similarity"]])
+        members = _recurring_members(con)
+        _swap_in_tags(con, members)
     finally:
         for table in _STAGED:
             con.execute(f"DROP TABLE IF EXISTS staged_{table}")
     return {
         "theme_match": themes,
         "uptake_evidence": uptake,
-        "recurring_member": len(groups),
-        "recurring_groups": int(groups["group_id"].nunique()),
+        "recurring_member": len(members),
+        "recurring_groups": int(members["group_id"].nunique()),
     }
 
 
@@ -681,14 +690,12 @@ def _swap_in_tags(con: duckdb.DuckDBPyConnection, recurring_members: pd.DataFram
     """Replace the stored tags and groups with the new ones, and rebuild what reads them, in one transaction."""
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("DELETE FROM recurring_member")
         for table in _STAGED:
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} FROM staged_{table}")
         refresh_facts(con, None, THEME_FACTS)
         _record_rules(con)
-        _insert(con, "recurring_member", recurring_members)
-        refresh_recurring_facts(con)
+        _store_recurring(con, recurring_members)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")

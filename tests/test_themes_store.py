@@ -109,14 +109,14 @@ def test_a_retag_failing_part_way_leaves_the_stored_tags_as_they_were(con, monke
     calls = []
     real = getattr(themes, failing)
 
-    def fail_second_time(*args, **kwargs):
+    def fail_part_way(*args, **kwargs):
         calls.append(1)
         if len(calls) == (2 if failing == "_tag_rows" else 1):
             raise RuntimeError("disk full")
         return real(*args, **kwargs)
 
     monkeypatch.setattr(themes, "RETAG_BATCH", 1)
-    monkeypatch.setattr(themes, failing, fail_second_time)
+    monkeypatch.setattr(themes, failing, fail_part_way)
     with pytest.raises(RuntimeError, match="disk full"):
         retag_all(con)
     assert {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in before} == before
