@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_tagging.py [--texts 150000] [--recs 50000]
 
 Prints precision and recall per topic theme on tests/data/labelled_themes.csv: the tuning splits (every
-split but 'holdout') together and per split, and the held-out split alone. Then times tag_text over
+split but 'holdout') together and per split, and the held-out split alone; then the held-out split as a
+second reader labelled it (tests/data/labelled_themes_second_reader.csv), against the first. Then times tag_text over
 generated texts, all distinct (target: 150,000 under 10 s of CPU), and again as plan versions repeat them
 (the remembered answers), find_uptake, and group_recommendations (target: 50,000 in seconds). CPU time
 (time.process_time) and wall time are printed with the load average, since other work shares the machine.
@@ -46,11 +47,19 @@ def labelled_rows() -> list[dict]:
         return list(csv.DictReader(line for line in handle if not line.startswith("#")))
 
 
+def topics(cell: str) -> set[str]:
+    return {t.strip() for t in cell.split(";") if t.strip()}
+
+
 def accuracy_table(rows: list[dict]) -> list[tuple[str, int, float, float]]:
+    """Precision and recall of the tagger against the rows' labels."""
+    return agreement_table([(topics(row["topics"]), topic_themes(row["text"])) for row in rows])
+
+
+def agreement_table(pairs: list[tuple[set, set]]) -> list[tuple[str, int, float, float]]:
+    """Precision and recall of the second set of each (gold, got) pair against the first, per topic theme."""
     tp, fp, fn = Counter(), Counter(), Counter()
-    for row in rows:
-        gold = {t.strip() for t in row["topics"].split(";") if t.strip()}
-        got = topic_themes(row["text"])
+    for gold, got in pairs:
         tp.update(got & gold)
         fp.update(got - gold)
         fn.update(gold - got)
@@ -67,6 +76,7 @@ def accuracy_table(rows: list[dict]) -> list[tuple[str, int, float, float]]:
 
 
 HELD_OUT = "holdout"
+SECOND_READER = ROOT / "tests" / "data" / "labelled_themes_second_reader.csv"
 
 
 def print_accuracy() -> None:
@@ -89,6 +99,27 @@ def print_accuracy() -> None:
         for table in tables.values():
             _, n, p, r = table[i]
             cells.append(f" | {n:4d} {p:6.2f} {r:6.2f}" if n else f" | {'-':>18}")
+        print(f"{theme:24}" + "".join(cells))
+
+
+def print_readers() -> None:
+    """The held-out texts as two readers of the guide labelled them, and the tagger against each."""
+    held_out = [r for r in labelled_rows() if r["split"] == HELD_OUT]
+    with open(SECOND_READER, newline="", encoding="utf-8") as handle:
+        second = {r["id"]: topics(r["topics"]) for r in csv.DictReader(l for l in handle if not l.startswith("#"))}
+    first = {r["id"]: topics(r["topics"]) for r in held_out}
+    tagged = {r["id"]: topic_themes(r["text"]) for r in held_out}
+    tables = {
+        "second reader vs first": agreement_table([(first[i], second[i]) for i in first]),
+        "tagger vs first": agreement_table([(first[i], tagged[i]) for i in first]),
+        "tagger vs second": agreement_table([(second[i], tagged[i]) for i in first]),
+    }
+    print(f"Held-out texts read twice: {len(first)} (precision and recall of the second against the first)")
+    header = f"{'topic theme':24}" + "".join(f" | {name + ' n/P/R':>30}" for name in tables)
+    print(header)
+    print("-" * len(header))
+    for i, (theme, *_rest) in enumerate(tables["tagger vs first"]):
+        cells = [f" | {n:16d} {p:6.2f} {r:6.2f}" for _, n, p, r in (table[i] for table in tables.values())]
         print(f"{theme:24}" + "".join(cells))
 
 
@@ -147,6 +178,8 @@ def main() -> None:
 
     if not args.no_accuracy:
         print_accuracy()
+        print()
+        print_readers()
         print()
 
     texts = generated_texts(args.texts, rng)
