@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 import pandas as pd  # noqa: E402
 
 from dhrlearn.recurring import group_recommendations  # noqa: E402
-from dhrlearn.themes import reload_taxonomy, tag_text, taxonomy, topic_themes  # noqa: E402
+from dhrlearn.themes import ACCURACY_FILE, reload_taxonomy, tag_text, taxonomy, topic_themes  # noqa: E402
 from dhrlearn.uptake import find_uptake  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "labelled_themes.csv"
@@ -102,6 +102,23 @@ def print_accuracy() -> None:
         print(f"{theme:24}" + "".join(cells))
 
 
+def write_accuracy(path: Path = ACCURACY_FILE) -> None:
+    """The held-out figures per topic theme, as the Themes page shows them beside each theme's share."""
+    table = accuracy_table([r for r in labelled_rows() if r["split"] == HELD_OUT])
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        handle.write("# How often the tagger agrees with a person reading the labelling guide, per topic theme, on text\n"
+                     "# no rule was written from: the held-out split of tests/data/labelled_themes.csv (see THEMES.md).\n"
+                     "# labels: texts the reader gave the theme; precision: share of the tagger's tags the reader also\n"
+                     "# gave; recall: share of the reader's labels the tagger found. Written by\n"
+                     "# `.venv/bin/python bench/bench_tagging.py --write-accuracy`; a test fails when it is out of date.\n")
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["theme", "labels", "precision", "recall"])
+        for theme, n, precision, recall in table[:-1]:  # the last row is the micro average
+            if n:
+                writer.writerow([theme, n, f"{precision:.2f}", f"{recall:.2f}"])
+    print(f"Wrote {path.relative_to(ROOT)}")
+
+
 def print_readers() -> None:
     """The held-out texts as two readers of the guide labelled them, and the tagger against each."""
     held_out = [r for r in labelled_rows() if r["split"] == HELD_OUT]
@@ -173,8 +190,13 @@ def main() -> None:
     parser.add_argument("--texts", type=int, default=150_000)
     parser.add_argument("--recs", type=int, default=50_000)
     parser.add_argument("--no-accuracy", action="store_true", help="skip the accuracy table")
+    parser.add_argument("--write-accuracy", action="store_true",
+                        help=f"write the held-out figures to {ACCURACY_FILE.relative_to(ROOT)} and stop")
     args = parser.parse_args()
     rng = random.Random(7)
+    if args.write_accuracy:
+        write_accuracy()
+        return
 
     if not args.no_accuracy:
         print_accuracy()

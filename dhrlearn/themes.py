@@ -27,6 +27,8 @@ from dhrlearn import config
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
+ACCURACY_FILE = config.REFERENCE_DIR / "theme_accuracy.csv"
+RELIABLE = 0.85  # precision and recall on unseen text at which a theme's share of cases can be read as it stands
 AXES = ("home_office", "topic")
 KINDS = ("match", "exclude", "topic", "fallback")
 # Topic themes whose co-presence makes the case-level "toxic trio" (with domestic abuse, present in every DHR).
@@ -465,6 +467,18 @@ def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool 
     else:
         found = _tag(text, tax or taxonomy(), use_prefilter)
     return [ThemeMatch(axis, theme, list(words)) for axis, theme, words in found]
+
+
+def tagging_accuracy(path: str | Path = ACCURACY_FILE) -> pd.DataFrame:
+    """How often each topic theme's tags agree with a person reading the labelling guide, on text no rule was
+    written from (theme, labels, precision, recall), with a reading of them in words."""
+    table = pd.read_csv(path, comment="#", dtype={"theme": str, "labels": int, "precision": float, "recall": float})
+    missed, over = table["recall"] < RELIABLE, table["precision"] < RELIABLE
+    table["reading"] = "Found reliably"
+    table.loc[missed, "reading"] = "Misses some"
+    table.loc[over, "reading"] = "Over-counts some"
+    table.loc[missed & over, "reading"] = "Misses and over-counts some"
+    return table
 
 
 def topic_themes(text: str | None) -> set[str]:

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dhrlearn import charts
+from dhrlearn.themes import tagging_accuracy
 from ui import components as ui
 from ui import data, filters
 
@@ -26,6 +27,7 @@ def show_prevalence() -> None:
     ui.chart(charts.theme_prevalence(prevalence),
              prevalence.assign(theme=prevalence["theme"].map(label)), "theme_prevalence",
              note="A case has a theme when its plan's recommendations, actions or updates match the theme's words.")
+    show_reliability()
     by_year = data.query("theme_prevalence_by_year", selected)
     # Themes raised in nearly every case draw flat lines on top of one another: by default draw the
     # themes whose share moved most from year to year, which is what a trend is asked about.
@@ -39,6 +41,32 @@ def show_prevalence() -> None:
     ui.chart(charts.theme_cooccurrence(pairs),
              pairs.assign(theme_a=pairs["theme_a"].map(label), theme_b=pairs["theme_b"].map(label)),
              "theme_cooccurrence")
+
+
+def show_reliability() -> None:
+    """Each theme's share beside how often its tags agree with a person reading the same text."""
+    with st.expander("How far to trust each theme's share", icon=":material/rule:"):
+        st.markdown("Themes are found by matching words, not by reading. Each theme's words were tried on "
+                    "texts written apart from the rules and labelled by a person. *Tags a reader agreed with*: "
+                    "of the texts the words gave the theme, the share the reader also labelled with it (a theme "
+                    "that *over-counts* tags texts that only name it in passing). *Labels found*: of the texts the "
+                    "reader labelled with the theme, the share the words found (a theme that *misses* some is "
+                    "often implied rather than named).")
+        accuracy = tagging_accuracy()
+        table = prevalence[["theme", "pct_cases"]].merge(accuracy, on="theme", how="right").sort_values(
+            "pct_cases", ascending=False, na_position="last")
+        st.dataframe(pd.DataFrame({
+            "Theme": table["theme"].map(label), "% of cases here": table["pct_cases"], "Reading": table["reading"],
+            "Tags a reader agreed with": 100 * table["precision"], "Labels found": 100 * table["recall"],
+            "Texts labelled": table["labels"],
+        }), hide_index=True, column_config={
+            "Theme": st.column_config.TextColumn(width="medium"),
+            "% of cases here": st.column_config.NumberColumn(format="%.1f%%"),
+            "Reading": st.column_config.TextColumn(width="medium"),
+            "Tags a reader agreed with": st.column_config.NumberColumn(format="%.0f%%"),
+            "Labels found": st.column_config.NumberColumn(format="%.0f%%")})
+        st.caption("Before quoting a theme that is not found reliably, read the text behind it on the Evidence "
+                   "tab. How these figures were measured: data/reference/THEMES.md.")
 
 
 def show_toxic_trio() -> None:

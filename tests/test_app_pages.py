@@ -134,6 +134,20 @@ def test_themes_runs_only_the_open_tab(app):
     assert "Cases with the toxic trio" not in metrics(at)  # the toxic-trio tab's figures are not computed
 
 
+def test_themes_says_how_far_to_trust_each_theme_s_share(app):
+    from dhrlearn.themes import tagging_accuracy
+
+    at = app("themes")
+    table = next(d.value for d in at.dataframe if "Reading" in d.value.columns)
+    measured = tagging_accuracy().set_index("theme")
+    assert len(table) == len(measured) == 20  # every topic theme, found in these plans or not
+    training = table.set_index("Theme").loc["Training & learning"]
+    assert training["% of cases here"] == 33.3  # 1 of the fixture's 3 cases
+    assert (training["Labels found"], training["Reading"]) == (
+        100 * measured.loc["training", "recall"], measured.loc["training", "reading"])
+    assert table["% of cases here"].notna().tolist() == [True] * 4 + [False] * 16  # themes in these plans first
+
+
 def test_search_marks_the_words_found(app):
     at = app("search", q="clare's law")
     assert any("1 passages" in m.value or "**1 passages**" in m.value for m in at.markdown)

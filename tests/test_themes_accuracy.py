@@ -10,7 +10,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from dhrlearn.themes import taxonomy, topic_themes
+from dhrlearn.themes import tagging_accuracy, taxonomy, topic_themes
 
 LABELLED = Path(__file__).parent / "data" / "labelled_themes.csv"
 MIN_SUPPORT = 5  # themes with fewer labelled texts are reported by bench/bench_tagging.py, not asserted
@@ -97,3 +97,27 @@ def test_a_second_reader_of_the_guide_labels_the_held_out_texts_alike():
     assert len(agreement) >= 15
     low = {theme: round(f1, 2) for theme, f1 in agreement.items() if f1 < READERS_MIN_F1}
     assert not low, low
+
+
+def test_the_figures_the_themes_page_shows_are_the_current_tagger_s():
+    """data/reference/theme_accuracy.csv goes stale when a rule changes: rewrite it with
+    `.venv/bin/python bench/bench_tagging.py --write-accuracy`."""
+    tp, fp, fn = counts([r for r in labelled() if r["split"] == HELD_OUT])
+    measured = {theme: (tp[theme] + fn[theme], round(tp[theme] / (tp[theme] + fp[theme]), 2),
+                        round(tp[theme] / (tp[theme] + fn[theme]), 2))
+                for theme in taxonomy().topic_themes() if tp[theme] + fn[theme]}
+    shown = {row.theme: (row.labels, row.precision, row.recall) for row in tagging_accuracy().itertuples()}
+    assert shown == measured
+
+
+def test_each_theme_s_figures_say_which_way_its_share_may_be_wrong(tmp_path):
+    path = tmp_path / "accuracy.csv"
+    path.write_text("# a comment\ntheme,labels,precision,recall\nsure,20,0.90,0.95\nmissed,20,0.95,0.70\n"
+                    "over,20,0.71,1.00\nboth,20,0.68,0.71\nedge,20,0.85,0.85\n", encoding="utf-8")
+    reading = dict(tagging_accuracy(path)[["theme", "reading"]].itertuples(index=False))
+    assert reading == {
+        "sure": "Found reliably", "edge": "Found reliably",
+        "missed": "Misses some",
+        "over": "Over-counts some",
+        "both": "Misses and over-counts some",
+    }
