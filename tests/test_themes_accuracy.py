@@ -16,6 +16,7 @@ LABELLED = Path(__file__).parent / "data" / "labelled_themes.csv"
 MIN_SUPPORT = 5  # themes with fewer labelled texts are reported by bench/bench_tagging.py, not asserted
 TARGET = 0.85
 HELD_OUT = "holdout"
+HELD_OUT_SPLITS = (HELD_OUT, "holdout2")  # never used to change a rule
 # Floors for the held-out split, micro averaged: set just under the figures measured on it when it was added.
 HELD_OUT_MIN_PRECISION = 0.83  # measured 0.849 (ids 1401-1600, first measurement)
 HELD_OUT_MIN_RECALL = 0.87  # measured 0.887
@@ -47,7 +48,7 @@ def counts(rows):
 
 
 def test_precision_and_recall_per_topic_theme():
-    tp, fp, fn = counts([r for r in labelled() if r["split"] != HELD_OUT])
+    tp, fp, fn = counts([r for r in labelled() if r["split"] not in HELD_OUT_SPLITS])
     failures = []
     checked = 0
     for theme in taxonomy().topic_themes():
