@@ -202,19 +202,20 @@ class _Scanner:
         self._by_head: dict[str, tuple[tuple[int, Callable], ...]] = {}
         self._compiled: dict[str, re.Pattern] = {}
 
-    def rules_for(self, head: str) -> tuple[tuple[int, Callable], ...]:
-        """(rule, its expression's match method) to try where a word starts with `head`: each rule's
-        alternatives that can begin there, in the rule's order, so the first that matches is the one the
-        whole rule would pick."""
+    def rules_for(self, head: str) -> tuple[tuple[tuple[int, Callable], ...], tuple[tuple[int, Callable], ...]]:
+        """(rule, its expression's match method) to try where a word starts with `head`, match rules and
+        exclude rules apart: each rule's alternatives that can begin there, in the rule's order, so the
+        first that matches is the one the whole rule would pick."""
         plan = self._by_head.get(head)
         if plan is None:
             wanted: dict[int, set[int]] = {}
             for n in range(1, len(head) + 1):
                 for rule_id, alt_id in self.index.get(head[:n], ()):
                     wanted.setdefault(rule_id, set()).add(alt_id)
-            plan = self._by_head[head] = tuple(
-                (rule_id, self._compile([self.rules[rule_id].alternatives[a] for a in sorted(alt_ids)]).match)
-                for rule_id, alt_ids in sorted(wanted.items()))
+            plan = tuple((rule_id, self._compile([self.rules[rule_id].alternatives[a] for a in sorted(alt_ids)]).match)
+                         for rule_id, alt_ids in sorted(wanted.items()))
+            plan = self._by_head[head] = (tuple(p for p in plan if not self.rules[p[0]].excludes),
+                                          tuple(p for p in plan if self.rules[p[0]].excludes))
         return plan
 
     def _compile(self, alternatives: list[str]) -> re.Pattern:
@@ -225,28 +226,46 @@ class _Scanner:
         return compiled
 
     def hits(self, text: str) -> dict[int, list[re.Match]] | None:
-        """Rule id -> its non-overlapping matches in text order; None when lower-casing moved offsets."""
+        """Rule id -> its non-overlapping matches in text order; None when lower-casing moved offsets.
+        A theme's exclude rule is only tried when the theme matched: its matches matter for nothing else."""
         lowered = text.lower()
         if len(lowered) != len(text):
             return None
-        by_head = self._by_head
+        plan_of, rules_for = self._by_head.get, self.rules_for  # bound once: this loop is the tagger's hot path
         found: dict[int, list[re.Match]] = {}
         ends: dict[int, int] = {}
+        end_of = ends.get
+        exclude_plans = []  # (position, exclude rules that may match there), for the second pass
         for start in self.finder.finditer(lowered):
             position = start.start()
             head = start.group(1)
-            plan = by_head.get(head) or self.rules_for(head)
-            for rule_id, match in plan:
-                if ends.get(rule_id, -1) > position:
+            matches, excludes = plan_of(head) or rules_for(head)
+            if excludes:
+                exclude_plans.append((position, excludes))
+            for rule_id, match in matches:
+                if end_of(rule_id, -1) > position:
                     continue  # inside this rule's previous match, as finditer would skip it
+                m = match(text, position)
+                if m:
+                    if rule_id in found:
+                        found[rule_id].append(m)
+                    else:
+                        found[rule_id] = [m]
+                    ends[rule_id] = m.end()
+        wanted = {self.exclude_of[rule_id] for rule_id in found if rule_id in self.exclude_of}
+        for position, excludes in exclude_plans if wanted else ():
+            for rule_id, match in excludes:
+                if rule_id not in wanted or ends.get(rule_id, -1) > position:
+                    continue
                 m = match(text, position)
                 if m:
                     found.setdefault(rule_id, []).append(m)
                     ends[rule_id] = m.end()
         for rule_id in self.unbounded:
-            matches = list(self.rules[rule_id].pattern.finditer(text))
-            if matches:
-                found[rule_id] = matches
+            if not self.rules[rule_id].excludes or rule_id in wanted:
+                matches = list(self.rules[rule_id].pattern.finditer(text))
+                if matches:
+                    found[rule_id] = matches
         return found
 
 
