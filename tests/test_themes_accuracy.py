@@ -1,7 +1,7 @@
 """Precision and recall of the tagger per topic theme on the hand-labelled set (labels written before the rules).
 
 Every split but the held-out ones has been used to tune the rules and is held to the target per theme. Each
-held-out split ('holdout', 'holdout2') was written, labelled and committed before the tagger was run on it and is
+held-out split ('holdout3', 'holdout4') was written, labelled and committed before the tagger was run on it and is
 never used to change a rule: it measures phrasing the rules have not seen, and is held to floors (HELD_OUT_FLOORS)
 set just under its first measured figures, so that a change losing precision or recall on it fails. Every figure
 is printed by bench/bench_tagging.py.
@@ -19,10 +19,10 @@ MIN_SUPPORT = 5  # themes with fewer labelled texts are reported by bench/bench_
 TARGET = 0.85
 # Floors (precision, recall), micro averaged, set just under the figures first measured on each held-out split.
 HELD_OUT_FLOORS = {
-    "holdout": (0.83, 0.87),  # ids 1401-1600: measured 0.849, 0.887
-    "holdout2": (0.80, 0.87),  # ids 1601-1800: measured 0.815, 0.890
+    "holdout3": (0.83, 0.82),  # ids 1801-2000: measured 0.857, 0.848
+    "holdout4": (0.78, 0.87),  # ids 2001-2200: measured 0.808, 0.896
 }
-HELD_OUT_SPLITS = (*HELD_OUT_FLOORS, "holdout3", "holdout4")  # never used to change a rule
+HELD_OUT_SPLITS = tuple(HELD_OUT_FLOORS)  # never used to change a rule
 
 
 def labelled():
@@ -79,7 +79,7 @@ def test_unseen_phrasing_keeps_precision_and_most_recall(split):
 
 
 SECOND_READER = Path(__file__).parent / "data" / "labelled_themes_second_reader.csv"
-READERS_MIN_F1 = 0.85  # per theme with MIN_SUPPORT+ labels; measured 0.94 to 1.00 (micro 0.98)
+READERS_MIN_F1 = 0.85  # per theme with MIN_SUPPORT+ labels; measured 0.96 to 1.00 on the held-out sets (micro 0.98)
 
 
 def topics(cell: str) -> set[str]:
@@ -88,10 +88,12 @@ def topics(cell: str) -> set[str]:
 
 def test_a_second_reader_of_the_guide_labels_the_held_out_texts_alike():
     """The held-out figures measure the tagger only if readers of the guide agree on the labels themselves."""
-    first = {r["id"]: topics(r["topics"]) for r in labelled() if r["split"] in HELD_OUT_SPLITS}
     with open(SECOND_READER, newline="", encoding="utf-8") as handle:
         second = {r["id"]: topics(r["topics"]) for r in csv.DictReader(l for l in handle if not l.startswith("#"))}
-    assert second.keys() == first.keys()
+    assert second.keys() <= {r["id"] for r in labelled()}
+    # The held-out sets keep their writers' labels (earlier sets' labels were adjudicated between the two readings).
+    first = {r["id"]: topics(r["topics"]) for r in labelled() if r["split"] in HELD_OUT_SPLITS}
+    assert first.keys() <= second.keys()
     assert set().union(*second.values()) <= set(taxonomy().topic_themes())
     support, both, only = Counter(), Counter(), Counter()
     for text_id, labels in first.items():
