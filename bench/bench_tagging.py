@@ -28,6 +28,7 @@ import pandas as pd  # noqa: E402
 from dhrlearn.recurring import group_recommendations  # noqa: E402
 from dhrlearn.themes import ACCURACY_FILE, reload_taxonomy, tag_text, taxonomy, topic_themes  # noqa: E402
 from dhrlearn.uptake import find_uptake  # noqa: E402
+from run import reference_ms  # noqa: E402  (bench/run.py: the fixed loop that shows how fast the machine ran)
 
 LABELLED = ROOT / "tests" / "data" / "labelled_themes.csv"
 AGENCIES = [
@@ -173,13 +174,15 @@ def generated_recommendations(count: int, rng: random.Random) -> pd.DataFrame:
 
 
 def timed(label: str, work) -> float:
-    """Run work(), print CPU and wall seconds with the load average; return the CPU seconds."""
-    load = os.getloadavg()
+    """Run work(), print CPU and wall seconds with the load average and the reference loop's time just
+    before (this machine's speed varies by half again: bench/README.md); return the CPU seconds."""
+    load, reference = os.getloadavg(), reference_ms()
     wall, cpu = time.perf_counter(), time.process_time()
     detail = work()
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     print(f"{label}: {cpu:.2f} s CPU, {wall:.2f} s wall{detail} "
-          f"[load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores]")
+          f"[load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores; "
+          f"reference loop {reference:.0f} ms, about 55 when the machine is quiet]")
     return cpu
 
 
