@@ -199,7 +199,7 @@ class _Scanner:
         trie = _trie_pattern(sorted(self.index))
         # The longest indexed start at each word start; every shorter indexed start there is a prefix of it.
         self.finder = re.compile(r"(?<!\w)(?=(" + trie + "))" if trie else r"(?!)")
-        self._by_head: dict[str, tuple[tuple[int, Callable], ...]] = {}
+        self._by_head: dict[str, tuple[tuple[tuple[int, Callable], ...], tuple[tuple[int, Callable], ...]]] = {}
         self._compiled: dict[str, re.Pattern] = {}
 
     def rules_for(self, head: str) -> tuple[tuple[tuple[int, Callable], ...], tuple[tuple[int, Callable], ...]]:
@@ -231,26 +231,22 @@ class _Scanner:
         lowered = text.lower()
         if len(lowered) != len(text):
             return None
-        plan_of, rules_for = self._by_head.get, self.rules_for  # bound once: this loop is the tagger's hot path
+        by_head = self._by_head
         found: dict[int, list[re.Match]] = {}
         ends: dict[int, int] = {}
-        end_of = ends.get
         exclude_plans = []  # (position, exclude rules that may match there), for the second pass
         for start in self.finder.finditer(lowered):
             position = start.start()
             head = start.group(1)
-            matches, excludes = plan_of(head) or rules_for(head)
+            matches, excludes = by_head.get(head) or self.rules_for(head)
             if excludes:
                 exclude_plans.append((position, excludes))
             for rule_id, match in matches:
-                if end_of(rule_id, -1) > position:
+                if ends.get(rule_id, -1) > position:
                     continue  # inside this rule's previous match, as finditer would skip it
                 m = match(text, position)
                 if m:
-                    if rule_id in found:
-                        found[rule_id].append(m)
-                    else:
-                        found[rule_id] = [m]
+                    found.setdefault(rule_id, []).append(m)
                     ends[rule_id] = m.end()
         wanted = {self.exclude_of[rule_id] for rule_id in found if rule_id in self.exclude_of}
         for position, excludes in exclude_plans if wanted else ():
