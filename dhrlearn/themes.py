@@ -673,6 +673,9 @@ _LATEST_RECOMMENDATIONS = """
 """
 
 
+_STAGED = ("theme_match", "uptake_evidence")  # filled batch by batch by retag_all, then swapped in
+
+
 def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rebuild theme_match, uptake_evidence and recurring_member for every stored plan.
 
@@ -698,8 +701,6 @@ def retag_all(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         "recurring_groups": int(members["group_id"].nunique()),
     }
 
-
-_STAGED = ("theme_match", "uptake_evidence")  # filled batch by batch by retag_all, then swapped in
 
 
 def _stage_tags(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:

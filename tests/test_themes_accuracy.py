@@ -37,6 +37,8 @@ def test_the_labelled_set_is_big_enough_and_uses_known_themes():
     known = set(taxonomy().topic_themes())
     used = {t.strip() for r in rows for t in r["topics"].split(";") if t.strip()}
     assert used <= known, used - known
+    # Held-out splits are named holdout* (bench/bench_tagging.py reads them by that name), each with its floors.
+    assert {r["split"] for r in rows if r["split"].startswith("holdout")} == set(HELD_OUT_FLOORS)
 
 
 def counts(rows):
