@@ -35,6 +35,7 @@ KINDS = ("match", "exclude", "topic", "fallback")
 TRIO_TOPICS = ("substance_misuse", "mental_health")
 TRIO_NAMED = "toxic_trio"
 TAG_CACHE_SIZE = 20_000  # distinct texts remembered by tag_text (plan versions of a case repeat most texts)
+LAYOUTS_KEPT = 50_000  # sets of matched themes whose output order is remembered (see Taxonomy.layout)
 
 
 class TaxonomyError(ValueError):
@@ -73,6 +74,34 @@ class Taxonomy:
             for topic in theme.from_topics:
                 self.followers.setdefault(("topic", topic), []).append(key)
         self.fallbacks = [key for key, theme in self.themes.items() if theme.fallback]
+        self._layouts: dict[frozenset, tuple] = {}
+
+    def layout(self, found: frozenset[tuple[str, str]]) -> tuple[tuple[tuple[str, str], tuple[tuple[str, str], ...]], ...]:
+        """For the themes whose rules matched a text: each theme the text shows, in output order (topic
+        axis first, then Home Office, each in file order), with the matched themes whose words are its
+        evidence. Remembered per set: 150,000 generated plan texts make about 15,000 sets (the store is
+        emptied past LAYOUTS_KEPT, so odd input cannot grow it without bound)."""
+        layout = self._layouts.get(found)
+        if layout is None:
+            if len(self._layouts) >= LAYOUTS_KEPT:
+                self._layouts.clear()
+            layout = self._layouts[found] = self._layout(found)
+        return layout
+
+    def _layout(self, found: frozenset[tuple[str, str]]) -> tuple:
+        topics = sorted((key for key in found if key[0] == "topic"), key=self.order.__getitem__)
+        others = {key for key in found if key[0] != "topic"}
+        for key in topics:
+            others.update(self.followers.get(key, ()))
+        layout = [(key, (key,)) for key in topics]
+        for key in sorted(others, key=self.order.__getitem__):
+            own = (key,) if key in found else ()
+            layout.append((key, own + tuple(("topic", t) for t in self.themes[key].from_topics if ("topic", t) in found)))
+        if topics:
+            # An axis's fallback theme ("Other") holds texts that show some topic but no other theme of that axis.
+            axes_found = {"topic"} | {axis for axis, _ in others}
+            layout += [(key, tuple(topics)) for key in self.fallbacks if key[0] not in axes_found]
+        return tuple(layout)
 
     def labels(self, axis: str | None = None) -> dict[str, str]:
         """Theme id -> label, in file order."""
@@ -172,11 +201,23 @@ class _Rule:
     alternatives: list[str]  # its top-level alternatives, in order
 
 
+class _Plans(dict):
+    """A dict that works out a missing key's value by `plan` (one look-up per word start on the hot path)."""
+
+    def __init__(self, plan: Callable[[str], tuple]):
+        super().__init__()
+        self.plan = plan
+
+    def __missing__(self, head: str) -> tuple:
+        return self.plan(head)
+
+
 class _Scanner:
     def __init__(self, themes: dict[tuple[str, str], Theme]):
         self.rules: list[_Rule] = []
         self.unbounded: list[int] = []  # rules tried over the whole text
         self.exclude_of: dict[int, int] = {}  # a theme's match rule -> its exclude rule
+        self.theme_of: list[tuple[str, str] | None] = []  # rule -> its theme; None for an exclude rule
         # start text -> (rule, alternative) pairs that may match from there
         self.index: dict[str, list[tuple[int, int]]] = {}
         for key, theme in themes.items():
@@ -187,6 +228,7 @@ class _Scanner:
                 rule_id = len(self.rules)
                 alternatives = [alt for source in sources for alt in _top_level_alternatives(source)]
                 self.rules.append(_Rule(key, excludes, pattern, alternatives))
+                self.theme_of.append(None if excludes else key)
                 if excludes and theme.match is not None:
                     self.exclude_of[rule_id - 1] = rule_id
                 starts = [_match_starts([alt]) for alt in alternatives]
@@ -199,7 +241,7 @@ class _Scanner:
         trie = _trie_pattern(sorted(self.index))
         # The longest indexed start at each word start; every shorter indexed start there is a prefix of it.
         self.finder = re.compile(r"(?<!\w)(?=(" + trie + "))" if trie else r"(?!)")
-        self._by_head: dict[str, tuple[tuple[tuple[int, Callable], ...], tuple[tuple[int, Callable], ...]]] = {}
+        self._by_head = _Plans(self.rules_for)  # head -> rules_for(head), worked out once
         self._compiled: dict[str, re.Pattern] = {}
 
     def rules_for(self, head: str) -> tuple[tuple[tuple[int, Callable], ...], tuple[tuple[int, Callable], ...]]:
@@ -237,8 +279,7 @@ class _Scanner:
         exclude_plans = []  # (position, exclude rules that may match there), for the second pass
         for start in self.finder.finditer(lowered):
             position = start.start()
-            head = start.group(1)
-            matches, excludes = by_head.get(head) or self.rules_for(head)
+            matches, excludes = by_head[start[1]]
             if excludes:
                 exclude_plans.append((position, excludes))
             for rule_id, match in matches:
@@ -434,33 +475,23 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool) -> tuple[tuple[str, str,
     hits = tax.scanner.hits(text) if use_prefilter else None
     if hits is None:
         hits = _hits_everywhere(tax, text)
-    if not hits:
-        return ()
-    rules, exclude_of = tax.scanner.rules, tax.scanner.exclude_of
+    theme_of, exclude_of = tax.scanner.theme_of, tax.scanner.exclude_of
     words: dict[tuple[str, str], list[str]] = {}
     for rule_id, found in hits.items():
-        if rules[rule_id].excludes:
-            continue
+        key = theme_of[rule_id]
+        if key is None:
+            continue  # an exclude rule
         excluded = hits.get(exclude_of.get(rule_id))
         if excluded:
             found = _without_excluded(found, excluded)
         if found:
-            words[rules[rule_id].key] = _unique([m.group() for m in found])
-    topics = sorted((key for key in words if key[0] == "topic"), key=tax.order.__getitem__)
-    others = {key for key in words if key[0] != "topic"}
-    for key in topics:
-        others.update(tax.followers.get(key, ()))
-    result = [(axis, theme, tuple(words[(axis, theme)])) for axis, theme in topics]
-    for key in sorted(others, key=tax.order.__getitem__):
-        theme_words = words.get(key, []) + [w for t in tax.themes[key].from_topics for w in words.get(("topic", t), ())]
-        result.append((key[0], key[1], tuple(_unique(theme_words))))
-    if topics:
-        # An axis's fallback theme ("Other") holds texts that show some topic but no other theme of that axis.
-        axes_found = {"topic"} | {axis for axis, _ in others}
-        missing = [key for key in tax.fallbacks if key[0] not in axes_found]
-        if missing:
-            fallback_words = tuple(_unique([w for key in topics for w in words[key]]))
-            result += [(axis, theme, fallback_words) for axis, theme in missing]
+            words[key] = _unique([m.group() for m in found])
+    if not words:
+        return ()
+    result = []
+    for (axis, theme), sources in tax.layout(frozenset(words)):
+        theme_words = words[sources[0]] if len(sources) == 1 else _unique([w for s in sources for w in words[s]])
+        result.append((axis, theme, tuple(theme_words)))
     return tuple(result)
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import dhrlearn.themes as themes_module
 from dhrlearn.themes import TaxonomyError, load_taxonomy, tag_text, taxonomy, topic_themes
 
 LABELLED = Path(__file__).parent / "data" / "labelled_themes.csv"
@@ -114,6 +115,17 @@ def test_prefilter_gives_the_same_answer_as_trying_every_theme():
     mixed = [" ".join(rng.sample(texts, 3)) for _ in range(300)]
     for text in texts + mixed + ["İstanbul interpreter", "A&E and L & D; (CMHT)", "re-engage/non-engagement"]:
         assert tag_text(text) == tag_text(text, use_prefilter=False), text
+
+
+def test_remembered_theme_orders_are_bounded_and_change_no_answer(monkeypatch):
+    """The output order of each set of matched themes is remembered; past LAYOUTS_KEPT sets it is
+    forgotten and worked out again, with the same answers."""
+    texts = _labelled_texts()[:300]
+    expected = [tag_text(text) for text in texts]
+    monkeypatch.setattr(themes_module, "LAYOUTS_KEPT", 3)
+    fresh = load_taxonomy(themes_module.THEMES_FILE)
+    assert [tag_text(text, fresh) for text in texts] == expected
+    assert 0 < len(fresh._layouts) <= 3
 
 
 def test_every_rule_of_the_taxonomy_is_tried_only_where_its_words_can_start():
