@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - other Python versions
 
 from dhrlearn import config
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
+from dhrlearn.theme_model import MODEL_FILE, ThemeModel, theme_model
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 ACCURACY_FILE = config.REFERENCE_DIR / "theme_accuracy.csv"
@@ -432,8 +433,9 @@ def taxonomy() -> Taxonomy:
 
 
 def reload_taxonomy() -> Taxonomy:
-    """Forget the compiled taxonomy and the tags remembered with it; read the file again."""
+    """Forget the compiled taxonomy, the theme model and the tags remembered with them; read the files again."""
     taxonomy.cache_clear()
+    theme_model.cache_clear()
     _tag_default.cache_clear()
     return taxonomy()
 
@@ -470,8 +472,10 @@ def _hits_everywhere(tax: Taxonomy, text: str) -> dict[int, list[re.Match]]:
     return found
 
 
-def _tag(text: str, tax: Taxonomy, use_prefilter: bool) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(axis, theme, matched words) for each theme of `text`: topic axis first, then Home Office."""
+def _tag(text: str, tax: Taxonomy, use_prefilter: bool,
+         model: ThemeModel | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(axis, theme, matched words) for each theme of `text`: topic axis first, then Home Office. With a
+    model, the topic themes the rules found are read again by it (see dhrlearn.theme_model)."""
     hits = tax.scanner.hits(text) if use_prefilter else None
     if hits is None:
         hits = _hits_everywhere(tax, text)
@@ -486,6 +490,8 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool) -> tuple[tuple[str, str,
             found = _without_excluded(found, excluded)
         if found:
             words[key] = _unique([m.group() for m in found])
+    if model is not None:
+        words = _reviewed(text, words, model)
     if not words:
         return ()
     result = []
@@ -495,23 +501,36 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool) -> tuple[tuple[str, str,
     return tuple(result)
 
 
+def _reviewed(text: str, words: dict[tuple[str, str], list[str]], model: ThemeModel) -> dict[tuple[str, str], list[str]]:
+    """The rules' words per theme with the topic themes as the model reads them."""
+    topics = {theme: found for (axis, theme), found in words.items() if axis == "topic"}
+    reviewed = model.review(text, topics)
+    if reviewed == topics:
+        return words
+    others = {key: found for key, found in words.items() if key[0] != "topic"}
+    return {**{("topic", theme): found for theme, found in reviewed.items()}, **others}
+
+
 @lru_cache(maxsize=TAG_CACHE_SIZE)
 def _tag_default(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    return _tag(text, taxonomy(), True)
+    return _tag(text, taxonomy(), True, theme_model())
 
 
-def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool = True) -> list[ThemeMatch]:
+def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool = True,
+             use_model: bool = True) -> list[ThemeMatch]:
     """Themes shown by `text`, each with the words that matched (topic axis first, then Home Office).
 
-    Answers for the project's taxonomy are remembered by text. `use_prefilter=False` tries every rule
-    everywhere: slower, same answer (the tests compare the two).
+    For the project's taxonomy the rules' topic themes are read again by the theme model
+    (`use_model=False`: the rules alone), and answers are remembered by text. `use_prefilter=False` tries
+    every rule everywhere: slower, same answer (the tests compare the two).
     """
     if not text or text.isspace():
         return []
-    if tax is None and use_prefilter:
+    if tax is None and use_prefilter and use_model:
         found = _tag_default(text)
     else:
-        found = _tag(text, tax or taxonomy(), use_prefilter)
+        model = theme_model() if tax is None and use_model else None
+        found = _tag(text, tax or taxonomy(), use_prefilter, model)
     return [ThemeMatch(axis, theme, list(words)) for axis, theme, words in found]
 
 
@@ -527,11 +546,9 @@ def tagging_accuracy(path: str | Path = ACCURACY_FILE) -> pd.DataFrame:
     return table
 
 
-def topic_themes(text: str | None) -> set[str]:
-    """Just the topic theme ids of `text`."""
-    if not text or text.isspace():
-        return set()
-    return {theme for axis, theme, _ in _tag_default(text) if axis == "topic"}
+def topic_themes(text: str | None, use_model: bool = True) -> set[str]:
+    """Just the topic theme ids of `text` (`use_model=False`: as the rules alone find them)."""
+    return {m.theme for m in tag_text(text, use_model=use_model) if m.axis == "topic"}
 
 
 # ---------------------------------------------------------------- storing
@@ -629,12 +646,12 @@ def tag_plan_versions(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int
 
 
 def rules_fingerprint() -> str:
-    """A digest of the files the tagging follows: the taxonomy and the uptake phrases."""
+    """A digest of the files the tagging follows: the taxonomy, the theme model and the uptake phrases."""
     from dhrlearn.uptake import PHRASES_FILE
 
     digest = hashlib.sha256()
-    for path in (THEMES_FILE, PHRASES_FILE):
-        digest.update(Path(path).read_bytes())
+    for path in (THEMES_FILE, MODEL_FILE, PHRASES_FILE):
+        digest.update(Path(path).read_bytes() if Path(path).exists() else b"")
     return digest.hexdigest()
 
 

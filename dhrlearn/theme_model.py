@@ -1,0 +1,160 @@
+"""A second reading of each text's topic themes: word weights learned from hand-labelled texts.
+
+The rules of data/reference/themes.csv find a theme wherever its words appear, so they over-count a theme
+whose agency is only named ("leaflets in GP surgeries") and miss one put in words no rule foresaw. The
+model reads the whole text: one logistic regression per topic theme over its words and word pairs
+(tf-idf weighted). It confirms or questions each theme the rules found, and adds a theme the rules missed
+when it is sure:
+- a rule's theme stands when the model gives it at least `confirm`, or has never seen the words it matched;
+- a theme no rule found is added when the model gives it at least `add`, with the words that weighed most
+  for it as its evidence.
+The model is data, data/reference/theme_model.npz, trained by scripts/train_theme_model.py from the
+labelled texts (never the held-out ones). Reading it needs numpy only; training needs scikit-learn.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from dhrlearn import config
+
+MODEL_FILE = config.REFERENCE_DIR / "theme_model.npz"
+TOKEN = re.compile(r"\w\w+")  # scikit-learn's default tokens, (?u)\b\w\w+\b: the same runs, found faster
+EVIDENCE_WORDS = 3  # words shown for a theme the model added
+CONFIRM = 0.20  # a rule's theme is dropped when the model gives it less than this
+ADD = 0.65  # a theme no rule found is added when the model gives it this much or more
+# Words that weigh for a theme but tell a reader nothing, left out of the evidence shown for it.
+FUNCTION_WORDS = frozenset(
+    "a about after all also an and any are as at be been before being but by can could did do does done for from "
+    "had has have he her his if in into is it its may more must no not now of on or our out over she should so "
+    "such than that the their them then there these they this those to up was we were what when where which "
+    "who will with would".split())
+# Topic themes the model leaves to the rules: "toxic trio" is labelled only where the text names it.
+RULES_ONLY = ("toxic_trio",)
+
+
+@dataclass
+class ThemeModel:
+    themes: tuple[str, ...]  # topic theme ids, one column of weights each
+    words: list[str]  # the word or word pair of each row of weights
+    idf: np.ndarray  # per row
+    weights: np.ndarray  # rows x themes
+    intercepts: np.ndarray  # per theme
+    confirm: float
+    add: float
+
+    def __post_init__(self):
+        self.vocabulary = {word: row for row, word in enumerate(self.words)}
+        # Probabilities are compared as log-odds: no exponential per text.
+        self._intercepts = self.intercepts.tolist()
+        self._confirm_logit, self._add_logit = _logit(self.confirm), _logit(self.add)
+
+    def probabilities(self, lowered: str) -> np.ndarray:
+        """The model's probability of each of its themes for a lower-cased text."""
+        return 1.0 / (1.0 + np.exp(-np.array(self._scores(self._counts(lowered)))))
+
+    def _counts(self, lowered: str) -> dict[int, int]:
+        """How often each word and word pair of the model occurs in the text (scikit-learn's tokens)."""
+        tokens = TOKEN.findall(lowered)
+        grams = tokens + list(map("{} {}".format, tokens, tokens[1:]))
+        return Counter(row for row in map(self.vocabulary.get, grams) if row is not None)
+
+    def _values(self, counts: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """The text's tf-idf vector as scikit-learn's TfidfVectorizer(ngram_range=(1, 2),
+        sublinear_tf=True) makes it: the rows present and their L2-normalised values."""
+        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        values = (np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts))) + 1.0) * self.idf[rows]
+        norm = math.sqrt(values @ values)
+        return rows, values / norm if norm else values
+
+    def _scores(self, counts: dict[int, int]) -> list[float]:
+        """The log-odds of each theme."""
+        if not counts:
+            return list(self._intercepts)
+        rows, values = self._values(counts)
+        return (values @ self.weights[rows] + self.intercepts).tolist()
+
+    def review(self, text: str, found: dict[str, list[str]]) -> dict[str, list[str]]:
+        """The topic themes found by the rules (theme -> matched words), as the model reads them: those it
+        doubts dropped, those it is sure of added with their strongest words."""
+        counts = self._counts(text.lower())
+        reviewed = dict(found)
+        added = []
+        for column, score in enumerate(self._scores(counts)):
+            theme = self.themes[column]
+            if theme in found:
+                if score < self._confirm_logit and self._knows(found[theme]):
+                    del reviewed[theme]
+            elif score >= self._add_logit:
+                added.append(column)
+        for column in added:
+            reviewed[self.themes[column]] = self._strongest(counts, column)
+        return reviewed
+
+    def _knows(self, matched: list[str]) -> bool:
+        """Has the model learnt anything of the words a rule matched? Where it has not (a misspelling, a
+        rare abbreviation), the rule alone has read them, and its theme stands."""
+        return any(token in self.vocabulary for words in matched for token in TOKEN.findall(words.lower()))
+
+    def _strongest(self, counts: dict[int, int], column: int) -> list[str]:
+        """The words of the text that weighed most for a theme (at most EVIDENCE_WORDS, strongest first)."""
+        rows, values = self._values(counts)
+        weighed = sorted(zip((-values * self.weights[rows, column]).tolist(), rows.tolist()))
+        words = [self.words[row] for minus, row in weighed if minus < 0]
+        return [w for w in words if not FUNCTION_WORDS.issuperset(w.split())][:EVIDENCE_WORDS]
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p)) if 0 < p < 1 else (-math.inf if p <= 0 else math.inf)
+
+
+def save(model: ThemeModel, path: str | Path = MODEL_FILE) -> None:
+    np.savez_compressed(
+        path, themes=np.array(model.themes), words=np.array(model.words), idf=model.idf.astype(np.float32),
+        weights=model.weights.astype(np.float32), intercepts=model.intercepts.astype(np.float32),
+        thresholds=np.array([model.confirm, model.add], dtype=np.float32))
+
+
+def load(path: str | Path = MODEL_FILE) -> ThemeModel:
+    with np.load(path, allow_pickle=False) as data:
+        confirm, add = (float(x) for x in data["thresholds"])
+        return ThemeModel(
+            themes=tuple(str(t) for t in data["themes"]),
+            words=[str(w) for w in data["words"]],
+            idf=data["idf"].astype(np.float64), weights=data["weights"].astype(np.float64),
+            intercepts=data["intercepts"].astype(np.float64), confirm=confirm, add=add)
+
+
+@lru_cache(maxsize=1)
+def theme_model() -> ThemeModel | None:
+    """The project's model, or None when the file is absent (the rules then stand alone)."""
+    return load(MODEL_FILE) if MODEL_FILE.exists() else None
+
+
+def train(texts: list[str], labels: list[set[str]], themes: list[str],
+          confirm: float = CONFIRM, add: float = ADD) -> ThemeModel:
+    """Fit the model on labelled texts (scikit-learn, imported here: the dashboard never trains)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float64)
+    matrix = vectorizer.fit_transform(texts)
+    modelled = [t for t in themes if t not in RULES_ONLY]
+    weights = np.zeros((matrix.shape[1], len(modelled)))
+    intercepts = np.zeros(len(modelled))
+    for column, theme in enumerate(modelled):
+        y = np.array([theme in label for label in labels])
+        if y.sum() < 2 or y.all():
+            raise ValueError(f"theme {theme!r} needs labelled texts with and without it to learn from")
+        fitted = LogisticRegression(C=10, class_weight="balanced", max_iter=5000).fit(matrix, y)
+        weights[:, column] = fitted.coef_[0]
+        intercepts[column] = fitted.intercept_[0]
+    return ThemeModel(themes=tuple(modelled), words=[str(w) for w in vectorizer.get_feature_names_out()],
+                      idf=vectorizer.idf_.astype(np.float64), weights=weights, intercepts=intercepts,
+                      confirm=confirm, add=add)

@@ -1,0 +1,105 @@
+"""The theme model: its reading of a text matches scikit-learn's, it confirms, drops and adds themes at its
+thresholds with the words that weighed most, the shipped file is what the labelled texts train, and a
+changed model makes stored tags stale."""
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from dhrlearn import review, theme_model, themes
+from dhrlearn.store import db
+from dhrlearn.theme_model import ThemeModel, load, save, train
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from train_theme_model import trained_model, training_rows  # noqa: E402
+
+SEED_CSV = Path(__file__).parent / "fixtures" / "tabular" / "seed_home_office.csv"
+
+
+def tiny_model(confirm=0.1, add=0.6) -> ThemeModel:
+    """Two themes over three words, weights chosen so the probabilities are easy to work out."""
+    return ThemeModel(themes=("health_primary_care", "training"), words=["gp", "leaflets", "trained"],
+                      idf=np.ones(3), weights=np.array([[3.0, 0.0], [-9.0, 0.0], [0.0, 9.0]]),
+                      intercepts=np.array([0.0, -2.0]), confirm=confirm, add=add)
+
+
+def test_the_text_is_read_as_scikit_learn_reads_it():
+    texts = [row["text"] for row in training_rows()][:400]
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True).fit(texts)
+    model = ThemeModel(themes=("t",), words=list(vectorizer.get_feature_names_out()), idf=vectorizer.idf_,
+                       weights=np.zeros((len(vectorizer.idf_), 1)), intercepts=np.zeros(1), confirm=0.1, add=0.6)
+    expected = vectorizer.transform(texts + ["Trg for GPs: 85% of staff trained", "", "x"]).toarray()
+    for text, row in zip(texts + ["Trg for GPs: 85% of staff trained", "", "x"], expected):
+        rows, values = model._values(model._counts(text.lower())) if text.strip() else ([], [])
+        got = np.zeros(len(row))
+        got[rows] = values
+        assert np.allclose(got, row, atol=1e-12), text
+
+
+def test_a_theme_the_model_doubts_is_dropped_and_one_it_is_sure_of_is_added_with_its_words():
+    model = tiny_model()
+    # "GP leaflets": health scores 1/sqrt(2)*(3-9) -> p 0.015 < 0.1, dropped although a rule found it.
+    assert model.review("GP leaflets", {"health_primary_care": ["GP"]}) == {}
+    # "GP": health p = sigmoid(3) = 0.95; kept with the rule's words, not the model's.
+    assert model.review("GP", {"health_primary_care": ["GP"]}) == {"health_primary_care": ["GP"]}
+    # "trained": training p = sigmoid(9 - 2) > 0.6, added with the word that weighed for it.
+    assert model.review("Staff trained", {}) == {"training": ["trained"]}
+    # Themes the model does not read pass through as the rules found them.
+    assert model.review("GP leaflets", {"toxic_trio": ["toxic trio"]}) == {"toxic_trio": ["toxic trio"]}
+
+
+def test_the_thresholds_decide():
+    assert tiny_model(confirm=0.0).review("GP leaflets", {"health_primary_care": ["GP"]}) == {
+        "health_primary_care": ["GP"]}
+    assert tiny_model(add=1.01).review("Staff trained", {}) == {}
+
+
+def test_a_saved_model_reads_as_the_one_trained(tmp_path):
+    rows = training_rows()[:300]
+    trained = train([r["text"] for r in rows], [{t.strip() for t in r["topics"].split(";") if t.strip()} for r in rows],
+                    themes.taxonomy().topic_themes())
+    save(trained, tmp_path / "model.npz")
+    loaded = load(tmp_path / "model.npz")
+    assert loaded.themes == trained.themes and "toxic_trio" not in loaded.themes
+    for row in rows[:50]:
+        lowered = row["text"].lower()
+        assert np.allclose(loaded.probabilities(lowered), trained.probabilities(lowered), atol=1e-4)
+
+
+def test_the_shipped_model_is_what_the_labelled_texts_train():
+    """Retrain with `.venv/bin/python scripts/train_theme_model.py` after changing labels, then re-tag."""
+    shipped, fresh = load(theme_model.MODEL_FILE), trained_model()
+    assert shipped.themes == fresh.themes and shipped.words == fresh.words
+    assert (shipped.confirm, shipped.add) == pytest.approx((fresh.confirm, fresh.add))
+    assert np.allclose(shipped.weights, fresh.weights, atol=1e-4)
+    assert np.allclose(shipped.intercepts, fresh.intercepts, atol=1e-4)
+
+
+def test_the_model_never_learns_from_held_out_texts():
+    assert training_rows() and not any(row["split"].startswith("holdout") for row in training_rows())
+
+
+def test_the_tagger_reads_the_rules_topic_themes_again_with_the_model():
+    model = theme_model.theme_model()
+    changed = 0
+    for text in [row["text"] for row in training_rows()][:300]:
+        rules = themes.topic_themes(text, use_model=False)
+        p = dict(zip(model.themes, model.probabilities(text.lower())))
+        expected = {t for t in rules if p.get(t, 1.0) >= model.confirm} | {t for t, q in p.items() if q >= model.add}
+        assert themes.topic_themes(text) == expected, text
+        changed += expected != rules
+    assert changed  # the model does change some answers
+
+
+def test_a_changed_model_makes_stored_tags_stale(tmp_path, monkeypatch):
+    copy = tmp_path / "theme_model.npz"
+    copy.write_bytes(theme_model.MODEL_FILE.read_bytes())
+    monkeypatch.setattr(themes, "MODEL_FILE", copy)
+    con = db.connect(tmp_path / "store.duckdb")
+    review.import_file(con, SEED_CSV)
+    assert not themes.rules_changed(con)
+    save(tiny_model(), copy)
+    assert themes.rules_changed(con)
