@@ -472,10 +472,11 @@ def _hits_everywhere(tax: Taxonomy, text: str) -> dict[int, list[re.Match]]:
     return found
 
 
-def _tag(text: str, tax: Taxonomy, use_prefilter: bool,
-         model: ThemeModel | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None = None,
+         scores: list[float] | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """(axis, theme, matched words) for each theme of `text`: topic axis first, then Home Office. With a
-    model, the topic themes the rules found are read again by it (see dhrlearn.theme_model)."""
+    model, the topic themes the rules found are read again by it (see dhrlearn.theme_model); `scores`:
+    the model's, when worked out for many texts at once."""
     hits = tax.scanner.hits(text) if use_prefilter else None
     if hits is None:
         hits = _hits_everywhere(tax, text)
@@ -491,7 +492,7 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool,
         if found:
             words[key] = _unique([m.group() for m in found])
     if model is not None:
-        words = _reviewed(text, words, model)
+        words = _reviewed(text, words, model, scores)
     if not words:
         return ()
     result = []
@@ -501,10 +502,11 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool,
     return tuple(result)
 
 
-def _reviewed(text: str, words: dict[tuple[str, str], list[str]], model: ThemeModel) -> dict[tuple[str, str], list[str]]:
+def _reviewed(text: str, words: dict[tuple[str, str], list[str]], model: ThemeModel,
+              scores: list[float] | None) -> dict[tuple[str, str], list[str]]:
     """The rules' words per theme with the topic themes as the model reads them."""
     topics = {theme: found for (axis, theme), found in words.items() if axis == "topic"}
-    reviewed = model.review(text, topics)
+    reviewed = model.review(text, topics, scores)
     if reviewed == topics:
         return words
     others = {key: found for key, found in words.items() if key[0] != "topic"}
@@ -532,6 +534,18 @@ def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool 
         model = theme_model() if tax is None and use_model else None
         found = _tag(text, tax or taxonomy(), use_prefilter, model)
     return [ThemeMatch(axis, theme, list(words)) for axis, theme, words in found]
+
+
+def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
+    """tag_text for many texts, as imports and re-tagging need it: the theme model reads them all at once."""
+    model = theme_model()
+    if model is None:
+        return [tag_text(text) for text in texts]
+    tax = taxonomy()
+    wanted = [text for text in texts if text and not text.isspace()]
+    scores = dict(zip(wanted, model.scores([text.lower() for text in wanted])))
+    return [[ThemeMatch(axis, theme, list(words)) for axis, theme, words in _tag(text, tax, True, model, scores[text])]
+            if text in scores else [] for text in texts]
 
 
 def tagging_accuracy(path: str | Path = ACCURACY_FILE) -> pd.DataFrame:
@@ -589,9 +603,9 @@ def _tag_rows(texts: pd.DataFrame, memo: dict | None = None) -> tuple[pd.DataFra
     from dhrlearn.uptake import find_uptake
 
     memo = {} if memo is None else memo  # text -> [themes, uptake]; shared by retag_all's batches
-    for text in texts["text"].unique():
-        if text not in memo:
-            memo[text] = [tag_text(text), None]
+    new = [text for text in texts["text"].unique() if text not in memo]
+    for text, tags in zip(new, tag_texts(new)):
+        memo[text] = [tags, None]
     for text in texts.loc[texts["field"] == "update", "text"].unique():
         if memo[text][1] is None:
             memo[text][1] = find_uptake(text)
