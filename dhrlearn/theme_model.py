@@ -33,7 +33,8 @@ CONFIRM = 0.20  # a rule's theme is dropped when the model gives it less than th
 ADD = 0.65  # a theme no rule found is added when the model gives it this much or more
 # Words that weigh for a theme but tell a reader nothing, left out of the evidence shown for it.
 FUNCTION_WORDS = frozenset(
-    "a about after all also an and any are as at be been before being but by can could did do does done for from "
+    "a about after all also an and any are as at be been before being but by can could did do does done eg etc "
+    "for from ie per re via "
     "had has have he her his if in into is it its may more must no not now of on or our out over she should so "
     "such than that the their them then there these they this those to up was we were what when where which "
     "who will with would".split())
@@ -128,8 +129,14 @@ class ThemeModel:
         """The words of the text that weighed most for a theme (at most EVIDENCE_WORDS, strongest first)."""
         rows, values = self._values(counts)
         weighed = sorted(zip((-values * self.weights[rows, column]).tolist(), rows.tolist()))
-        words = [self.words[row] for minus, row in weighed if minus < 0]
-        return [w for w in words if not FUNCTION_WORDS.issuperset(w.split())][:EVIDENCE_WORDS]
+        chosen: list[str] = []
+        for minus, row in weighed:
+            tokens = set(self.words[row].split())
+            if minus >= 0 or len(chosen) == EVIDENCE_WORDS:
+                break
+            if not tokens <= FUNCTION_WORDS and not any(tokens & set(word.split()) for word in chosen):
+                chosen.append(self.words[row])  # a word pair and its own words say the same: one of them
+        return chosen
 
 
 def _logit(p: float) -> float:

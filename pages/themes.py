@@ -46,12 +46,13 @@ def show_prevalence() -> None:
 def show_reliability() -> None:
     """Each theme's share beside how often its tags agree with a person reading the same text."""
     with st.expander("How far to trust each theme's share", icon=":material/rule:"):
-        st.markdown("Themes are found by matching words, not by reading. Each theme's words were tried on "
-                    "texts written apart from the rules and labelled by a person. *Tags a reader agreed with*: "
-                    "of the texts the words gave the theme, the share the reader also labelled with it (a theme "
-                    "that *over-counts* tags texts that only name it in passing). *Labels found*: of the texts the "
-                    "reader labelled with the theme, the share the words found (a theme that *misses* some is "
-                    "often implied rather than named).")
+        st.markdown("Themes are found by matching words, then read again by a model learnt from labelled "
+                    "texts, which drops a theme only named in passing and adds one put in other words. Both were "
+                    "tried on texts neither had seen, labelled by a person. *Tags a reader agreed with*: of the "
+                    "texts given the theme, the share the reader also labelled with it (a theme that "
+                    "*over-counts* tags texts that only name it in passing). *Labels found*: of the texts the "
+                    "reader labelled with the theme, the share found (a theme that *misses* some is often "
+                    "implied rather than named).")
         accuracy = tagging_accuracy()
         table = prevalence[["theme", "pct_cases"]].merge(accuracy, on="theme", how="right").sort_values(
             "pct_cases", ascending=False, na_position="last")

@@ -103,3 +103,12 @@ def test_a_changed_model_makes_stored_tags_stale(tmp_path, monkeypatch):
     assert not themes.rules_changed(con)
     save(tiny_model(), copy)
     assert themes.rules_changed(con)
+
+
+def test_the_evidence_for_an_added_theme_leaves_out_function_words_and_repeats():
+    words = ["the", "poor", "poor take", "sessions", "take"]
+    model = ThemeModel(themes=("training",), words=words, idf=np.ones(5),
+                       weights=np.array([[9.0], [4.0], [3.0], [2.0], [1.0]]), intercepts=np.array([0.0]),
+                       confirm=0.1, add=0.6)
+    # "the" weighs most but says nothing; "poor take" repeats "poor", which weighs more.
+    assert model.review("the poor take sessions", {}) == {"training": ["poor", "sessions", "take"]}

@@ -66,6 +66,9 @@ def test_tag_plan_version_stores_themes_with_their_words_and_field(con):
         (100, None, "recommendation", "policy_procedure", "protocol"),
         (100, None, "recommendation", "substance_misuse", "dual diagnosis; Cranstoun"),
         (100, 1000, "action", "training", "7-minute briefing"),
+        # No rule finds training in "Poor take up; sessions will be re-run": the theme model does, and its
+        # evidence is the words that weighed most for it.
+        (100, 1000, "update", "training", "sessions; poor; take up"),
         (101, None, "recommendation", "risk_assessment", "DASH; risk assessment"),
     ]
     assert rows(con, "SELECT DISTINCT plan_version_id, case_id FROM theme_match") == [(10, 1)]
