@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -42,6 +43,11 @@ FUNCTION_WORDS = frozenset(
 RULES_ONLY = ("toxic_trio",)
 
 
+class Reading(NamedTuple):
+    scores: list[float]  # log-odds of each of the model's themes
+    sure: tuple[int, ...]  # the themes (columns) at `add` or more
+
+
 @dataclass
 class ThemeModel:
     themes: tuple[str, ...]  # topic theme ids, one column of weights each
@@ -54,6 +60,7 @@ class ThemeModel:
 
     def __post_init__(self):
         self.vocabulary = {word: row for row, word in enumerate(self.words)}
+        self._column = {theme: column for column, theme in enumerate(self.themes)}
         # Probabilities are compared as log-odds: no exponential per text.
         self._intercepts = self.intercepts.tolist()
         self._confirm_logit, self._add_logit = _logit(self.confirm), _logit(self.add)
@@ -84,36 +91,41 @@ class ThemeModel:
         rows, values = self._values(counts)
         return (values @ self.weights[rows] + self.intercepts).tolist()
 
-    def scores(self, lowered_texts: list[str]) -> list[list[float]]:
-        """The log-odds of each theme for many lower-cased texts at once: one sparse product instead of a
-        few small numpy calls per text, which cost more than the arithmetic."""
+    def readings(self, lowered_texts: list[str]) -> list[Reading]:
+        """The model's reading of many lower-cased texts at once: one sparse product, and one comparison
+        with `add`, instead of a few small numpy calls per text, which cost more than the arithmetic."""
         counts = [self._counts(text) for text in lowered_texts]
         lengths = np.fromiter(map(len, counts), dtype=np.intp, count=len(counts))
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         rows = np.fromiter(chain.from_iterable(counts), dtype=np.intp, count=int(indptr[-1]))
         tf = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=int(indptr[-1]))
+        del counts
         values = (np.log(tf) + 1.0) * self.idf[rows]
-        owner = np.repeat(np.arange(len(counts)), lengths)
-        norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(counts)))
+        owner = np.repeat(np.arange(len(lengths)), lengths)
+        norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(lengths)))
         values /= np.where(norms > 0, norms, 1.0)[owner]
-        matrix = csr_matrix((values, rows, indptr), shape=(len(counts), len(self.words)))
-        return (matrix @ self.weights + self.intercepts).tolist()
+        scores = csr_matrix((values, rows, indptr), shape=(len(lengths), len(self.words))) @ self.weights + self.intercepts
+        sure: list[list[int]] = [[] for _ in range(len(lengths))]
+        texts, columns = np.nonzero(scores >= self._add_logit)
+        for text, column in zip(texts.tolist(), columns.tolist()):
+            sure[text].append(column)
+        return [Reading(line, tuple(columns)) for line, columns in zip(scores.tolist(), sure)]
 
-    def review(self, text: str, found: dict[str, list[str]], scores: list[float] | None = None) -> dict[str, list[str]]:
+    def reading(self, lowered: str) -> Reading:
+        scores = self._scores(self._counts(lowered))
+        return Reading(scores, tuple(c for c, score in enumerate(scores) if score >= self._add_logit))
+
+    def review(self, text: str, found: dict[str, list[str]], reading: Reading | None = None) -> dict[str, list[str]]:
         """The topic themes found by the rules (theme -> matched words), as the model reads them: those it
-        doubts dropped, those it is sure of added with their strongest words. `scores`: the text's line of
-        `scores`, when worked out with other texts'."""
-        if scores is None:
-            scores = self._scores(self._counts(text.lower()))
+        doubts dropped, those it is sure of added with their strongest words. `reading`: the text's, when
+        worked out with other texts' (`readings`)."""
+        scores, sure = reading or self.reading(text.lower())
         reviewed = dict(found)
-        added = []
-        for column, score in enumerate(scores):
-            theme = self.themes[column]
-            if theme in found:
-                if score < self._confirm_logit and self._knows(found[theme]):
-                    del reviewed[theme]
-            elif score >= self._add_logit:
-                added.append(column)
+        for theme, matched in found.items():
+            column = self._column.get(theme)
+            if column is not None and scores[column] < self._confirm_logit and self._knows(matched):
+                del reviewed[theme]
+        added = [column for column in sure if self.themes[column] not in found]
         if added:
             counts = self._counts(text.lower())
             for column in added:

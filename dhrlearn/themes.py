@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +28,8 @@ except ImportError:  # pragma: no cover - other Python versions
 
 from dhrlearn import config
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
-from dhrlearn.theme_model import MODEL_FILE, ThemeModel, theme_model
+from dhrlearn import theme_model as theme_model_module
+from dhrlearn.theme_model import Reading, ThemeModel, theme_model
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 ACCURACY_FILE = config.REFERENCE_DIR / "theme_accuracy.csv"
@@ -36,6 +40,8 @@ KINDS = ("match", "exclude", "topic", "fallback")
 TRIO_TOPICS = ("substance_misuse", "mental_health")
 TRIO_NAMED = "toxic_trio"
 TAG_CACHE_SIZE = 20_000  # distinct texts remembered by tag_text (plan versions of a case repeat most texts)
+PARALLEL_FROM = 20_000  # texts from which tag_texts shares the work out over the cores
+PARALLEL_CHUNK = 2_500  # texts handed out at a time
 LAYOUTS_KEPT = 50_000  # sets of matched themes whose output order is remembered (see Taxonomy.layout)
 
 
@@ -473,9 +479,9 @@ def _hits_everywhere(tax: Taxonomy, text: str) -> dict[int, list[re.Match]]:
 
 
 def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None = None,
-         scores: list[float] | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+         reading: Reading | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     """(axis, theme, matched words) for each theme of `text`: topic axis first, then Home Office. With a
-    model, the topic themes the rules found are read again by it (see dhrlearn.theme_model); `scores`:
+    model, the topic themes the rules found are read again by it (see dhrlearn.theme_model); `reading`:
     the model's, when worked out for many texts at once."""
     hits = tax.scanner.hits(text) if use_prefilter else None
     if hits is None:
@@ -492,7 +498,7 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None
         if found:
             words[key] = _unique([m.group() for m in found])
     if model is not None:
-        words = _reviewed(text, words, model, scores)
+        words = _reviewed(text, words, model, reading)
     if not words:
         return ()
     result = []
@@ -503,10 +509,10 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None
 
 
 def _reviewed(text: str, words: dict[tuple[str, str], list[str]], model: ThemeModel,
-              scores: list[float] | None) -> dict[tuple[str, str], list[str]]:
+              reading: Reading | None) -> dict[tuple[str, str], list[str]]:
     """The rules' words per theme with the topic themes as the model reads them."""
     topics = {theme: found for (axis, theme), found in words.items() if axis == "topic"}
-    reviewed = model.review(text, topics, scores)
+    reviewed = model.review(text, topics, reading)
     if reviewed == topics:
         return words
     others = {key: found for key, found in words.items() if key[0] != "topic"}
@@ -537,15 +543,48 @@ def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool 
 
 
 def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
-    """tag_text for many texts, as imports and re-tagging need it: the theme model reads them all at once."""
-    model = theme_model()
-    if model is None:
-        return [tag_text(text) for text in texts]
-    tax = taxonomy()
+    """tag_text for many texts, as imports and re-tagging need it: the theme model reads them all at once,
+    and from PARALLEL_FROM texts on the work is shared out over the machine's cores."""
+    parallel = len(texts) >= PARALLEL_FROM and _cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    found = _tag_in_processes(texts) if parallel else _tag_many(texts)
+    return [[ThemeMatch(axis, theme, list(words)) for axis, theme, words in tags] for tags in found]
+
+
+def _tag_many(texts: list[str]) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """_tag for each text, the model's reading worked out for all of them in one go."""
+    model, tax = theme_model(), taxonomy()
     wanted = [text for text in texts if text and not text.isspace()]
-    scores = dict(zip(wanted, model.scores([text.lower() for text in wanted])))
-    return [[ThemeMatch(axis, theme, list(words)) for axis, theme, words in _tag(text, tax, True, model, scores[text])]
-            if text in scores else [] for text in texts]
+    readings = dict(zip(wanted, model.readings([text.lower() for text in wanted]))) if model else {}
+    return [_tag(text, tax, True, model, readings.get(text)) if text and not text.isspace() else () for text in texts]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _tag_in_processes(texts: list[str]) -> list[tuple]:
+    """_tag_many over chunks of the texts, in this process and in one more per other core.
+
+    The other processes are forked from this one, so they read the taxonomy and the model already loaded
+    here: started afresh ("spawn") they would import the main module again, which under Streamlit is the
+    page being run. They run only the tagger's Python, regex and numpy code, never DuckDB, whose threads
+    this process holds. Chunks go to them only while fewer than two each are waiting, and this process
+    works on the rest, so the work ends about evenly."""
+    workers = _cores() - 1
+    chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
+    results: list = [None] * len(chunks)
+    pending: dict = {}
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        for index, chunk in enumerate(chunks):
+            for done in [i for i, future in pending.items() if future.done()]:
+                results[done] = pending.pop(done).result()
+            if len(pending) < 2 * workers:
+                pending[index] = pool.submit(_tag_many, chunk)
+            else:
+                results[index] = _tag_many(chunk)
+        for index, future in pending.items():
+            results[index] = future.result()
+    return [tags for chunk in results for tags in chunk]
 
 
 def tagging_accuracy(path: str | Path = ACCURACY_FILE) -> pd.DataFrame:
@@ -580,6 +619,13 @@ _SOURCE_TEXTS = """
     UNION ALL
     SELECT a.case_id, a.plan_version_id, a.recommendation_id, a.action_id, 'update', a.update_text
     FROM action a WHERE {where_a} AND a.update_text IS NOT NULL
+"""
+
+
+_DISTINCT_TEXTS = """
+    SELECT DISTINCT text FROM (
+        SELECT text FROM recommendation UNION ALL SELECT text FROM action UNION ALL SELECT update_text FROM action
+    ) WHERE text IS NOT NULL
 """
 
 
@@ -664,7 +710,7 @@ def rules_fingerprint() -> str:
     from dhrlearn.uptake import PHRASES_FILE
 
     digest = hashlib.sha256()
-    for path in (THEMES_FILE, MODEL_FILE, PHRASES_FILE):
+    for path in (THEMES_FILE, theme_model_module.MODEL_FILE, PHRASES_FILE):
         digest.update(Path(path).read_bytes() if Path(path).exists() else b"")
     return digest.hexdigest()
 
@@ -769,7 +815,10 @@ def _stage_tags(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Tag every stored plan into the staging tables, RETAG_BATCH plan versions at a time; the row counts."""
     versions = [row[0] for row in con.execute("SELECT plan_version_id FROM plan_version ORDER BY 1").fetchall()]
     themes = uptake = 0
-    memo: dict = {}  # plan versions repeat most texts: tag each distinct text once
+    # Plan versions repeat most texts: each distinct text is tagged once, all of them in one go up front
+    # (tag_texts shares a long list out over the cores), and the batches look them up.
+    distinct = [row[0] for row in con.execute(_DISTINCT_TEXTS).fetchall()]
+    memo: dict = {text: [tags, None] for text, tags in zip(distinct, tag_texts(distinct))}
     for start in range(0, len(versions), RETAG_BATCH):
         batch_themes, batch_uptake = _tag_rows(_source_texts(con, versions[start:start + RETAG_BATCH]), memo)
         _insert(con, "staged_theme_match", batch_themes)

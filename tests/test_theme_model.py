@@ -97,12 +97,22 @@ def test_the_tagger_reads_the_rules_topic_themes_again_with_the_model():
 def test_a_changed_model_makes_stored_tags_stale(tmp_path, monkeypatch):
     copy = tmp_path / "theme_model.npz"
     copy.write_bytes(theme_model.MODEL_FILE.read_bytes())
-    monkeypatch.setattr(themes, "MODEL_FILE", copy)
+    monkeypatch.setattr(theme_model, "MODEL_FILE", copy)
     con = db.connect(tmp_path / "store.duckdb")
     review.import_file(con, SEED_CSV)
     assert not themes.rules_changed(con)
     save(tiny_model(), copy)
     assert themes.rules_changed(con)
+
+
+def test_many_texts_are_tagged_alike_in_several_processes(monkeypatch):
+    texts = [row["text"] for row in training_rows()][:400] + ["", "Complete", "  "]
+    serial = themes.tag_texts(texts)
+    assert serial == [themes.tag_text(text) for text in texts]
+    monkeypatch.setattr(themes, "PARALLEL_FROM", 100)
+    monkeypatch.setattr(themes, "PARALLEL_CHUNK", 30)
+    monkeypatch.setattr(themes, "_cores", lambda: 3)
+    assert themes.tag_texts(texts) == serial
 
 
 def test_the_evidence_for_an_added_theme_leaves_out_function_words_and_repeats():
@@ -112,3 +122,20 @@ def test_the_evidence_for_an_added_theme_leaves_out_function_words_and_repeats()
                        confirm=0.1, add=0.6)
     # "the" weighs most but says nothing; "poor take" repeats "poor", which weighs more.
     assert model.review("the poor take sessions", {}) == {"training": ["poor", "sessions", "take"]}
+
+
+def test_processes_tag_with_the_theme_files_this_process_reads(tmp_path, monkeypatch):
+    copy = tmp_path / "themes.csv"
+    copy.write_text(themes.THEMES_FILE.read_text(encoding="utf-8") + "topic,veterans,Veterans,match,armed forces\n",
+                    encoding="utf-8")
+    monkeypatch.setattr(themes, "THEMES_FILE", copy)
+    themes.reload_taxonomy()
+    try:
+        monkeypatch.setattr(themes, "PARALLEL_FROM", 10)
+        monkeypatch.setattr(themes, "PARALLEL_CHUNK", 5)
+        monkeypatch.setattr(themes, "_cores", lambda: 2)
+        tagged = themes.tag_texts(["Ask about Armed Forces service"] * 20)
+        assert all("veterans" in {m.theme for m in tags} for tags in tagged)
+    finally:
+        monkeypatch.undo()
+        themes.reload_taxonomy()
