@@ -545,9 +545,10 @@ def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool 
 def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
     """tag_text for many texts, as imports and re-tagging need it: the theme model reads them all at once,
     and from PARALLEL_FROM texts on the work is shared out over the machine's cores."""
-    parallel = len(texts) >= PARALLEL_FROM and _cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
-    found = _tag_in_processes(texts) if parallel else _tag_many(texts)
-    return [[ThemeMatch(axis, theme, list(words)) for axis, theme, words in tags] for tags in found]
+    distinct = list(dict.fromkeys(texts))  # plan versions repeat most texts: each is tagged once
+    parallel = len(distinct) >= PARALLEL_FROM and _cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
+    found = dict(zip(distinct, _tag_in_processes(distinct) if parallel else _tag_many(distinct)))
+    return [[ThemeMatch(axis, theme, list(words)) for axis, theme, words in found[text]] for text in texts]
 
 
 def _tag_many(texts: list[str]) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]:
@@ -568,8 +569,9 @@ def _tag_in_processes(texts: list[str]) -> list[tuple]:
     The other processes are forked from this one, so they read the taxonomy and the model already loaded
     here: started afresh ("spawn") they would import the main module again, which under Streamlit is the
     page being run. They run only the tagger's Python, regex and numpy code, never DuckDB, whose threads
-    this process holds. Chunks go to them only while fewer than two each are waiting, and this process
-    works on the rest, so the work ends about evenly."""
+    this process holds. They are started after this process has tagged the first chunk, so they inherit
+    the rules it compiled for the commonest words. Chunks go to them only while fewer than two each are
+    waiting, and this process works on the rest, so the work ends about evenly."""
     workers = _cores() - 1
     chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
     results: list = [None] * len(chunks)
@@ -578,7 +580,7 @@ def _tag_in_processes(texts: list[str]) -> list[tuple]:
         for index, chunk in enumerate(chunks):
             for done in [i for i, future in pending.items() if future.done()]:
                 results[done] = pending.pop(done).result()
-            if len(pending) < 2 * workers:
+            if index and len(pending) < 2 * workers:  # after the first chunk: the processes inherit its rules
                 pending[index] = pool.submit(_tag_many, chunk)
             else:
                 results[index] = _tag_many(chunk)
