@@ -586,7 +586,8 @@ def report(results: list[dict], info: dict, started: str, finished_load: str) ->
         lines.append(row(f"peak memory after {stage} (target < 1 GB)",
                          lambda r, s=stage: f"{r['memory_mb'][s]:,.0f} MB" + flag(r['memory_mb'][s], TARGETS['peak_mb'])))
     lines.append(row("peak memory of a tagging process (forked from the one above, sharing most of its pages)",
-                     lambda r: f"{r.get('tagging_process_mb', 0):,.0f} MB"))
+                     lambda r: f"{r['tagging_process_mb']:,.0f} MB" if r.get("tagging_process_mb")
+                     else "none started (fewer distinct texts than tag_texts shares out)"))
     names = sorted({n for r in results for n in r.get("queries", {})})
     lines += ["", "## Named queries: median latency of the runs after a warm-up (target < 50 ms)", "",
               f"The machine's speed varies: a fixed loop of {REFERENCE_STEPS:,} Python steps, timed once a round "

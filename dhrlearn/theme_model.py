@@ -33,12 +33,12 @@ EVIDENCE_WORDS = 3  # words shown for a theme the model added
 CONFIRM = 0.20  # a rule's theme is dropped when the model gives it less than this
 ADD = 0.65  # a theme no rule found is added when the model gives it this much or more
 # Words that weigh for a theme but tell a reader nothing, left out of the evidence shown for it.
-FUNCTION_WORDS = frozenset(
-    "a about after all also an and any are as at be been before being but by can could did do does done eg etc "
-    "for from ie per re via "
-    "had has have he her his if in into is it its may more must no not now of on or our out over she should so "
-    "such than that the their them then there these they this those to up was we were what when where which "
-    "who will with would".split())
+FUNCTION_WORDS = frozenset("""
+a about after all also an and any are as at be been before being but by can could did do does done eg
+etc for from had has have he her his ie if in into is it its may more must no not now of on or our out
+over per re she should so such than that the their them then there these they this those to up via was
+we were what when where which who will with would
+""".split())
 # Topic themes the model leaves to the rules: "toxic trio" is labelled only where the text names it.
 RULES_ONLY = ("toxic_trio",)
 
@@ -112,6 +112,7 @@ class ThemeModel:
         return [Reading(line, tuple(columns)) for line, columns in zip(scores.tolist(), sure)]
 
     def reading(self, lowered: str) -> Reading:
+        """The model's reading of one lower-cased text (`readings` for many)."""
         scores = self._scores(self._counts(lowered))
         return Reading(scores, tuple(c for c, score in enumerate(scores) if score >= self._add_logit))
 
