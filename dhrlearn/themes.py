@@ -601,6 +601,12 @@ def tagging_accuracy(path: str | Path = ACCURACY_FILE) -> pd.DataFrame:
     return table
 
 
+def found_by_rules(text: str | None, theme: str) -> bool:
+    """Did the rules find this topic theme in the text, or only the theme model (whose evidence is then
+    the words that weighed most for it, not words a rule matched)?"""
+    return theme in topic_themes(text, use_model=False)
+
+
 def topic_themes(text: str | None, use_model: bool = True) -> set[str]:
     """Just the topic theme ids of `text` (`use_model=False`: as the rules alone find them)."""
     return {m.theme for m in tag_text(text, use_model=use_model) if m.axis == "topic"}

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dhrlearn import charts
-from dhrlearn.themes import tagging_accuracy
+from dhrlearn.themes import found_by_rules, tagging_accuracy
 from ui import components as ui
 from ui import data, filters
 
@@ -26,7 +26,8 @@ PASSAGES_SHOWN = 50
 def show_prevalence() -> None:
     ui.chart(charts.theme_prevalence(prevalence),
              prevalence.assign(theme=prevalence["theme"].map(label)), "theme_prevalence",
-             note="A case has a theme when its plan's recommendations, actions or updates match the theme's words.")
+             note="A case has a theme when its plan's recommendations, actions or updates show it: they match the "
+                  "theme's words, or the theme model finds it in other words.")
     show_reliability()
     by_year = data.query("theme_prevalence_by_year", selected)
     # Themes raised in nearly every case draw flat lines on top of one another: by default draw the
@@ -151,7 +152,8 @@ def show_recurring() -> None:
 def show_evidence() -> None:
     st.markdown("Choose a theme and a case to see the text that matched, with the matching words marked. "
                 "The words each theme looks for are in `data/reference/themes.csv`, which anyone can read and "
-                "correct.")
+                "correct. A theme the theme model found in other words (it reads the whole text) says so, and "
+                "marks the words that weighed most for it.")
     theme = st.selectbox("Theme", prevalence["theme"].tolist(), format_func=label, key="evidence_theme")
     with_theme = data.query("completion_by_case", selected, themes=[theme])
     if with_theme.empty:
@@ -165,8 +167,9 @@ def show_evidence() -> None:
             where = f"Recommendation {row.recommendation_number}" + (
                 f", action {int(row.action_seq)}" if pd.notna(row.action_seq) else "")
             text = ui.snippet(row.text, words) if row.field == "update" else row.text
+            how = "matched" if found_by_rules(row.text, theme) else "found by the theme model, from"
             with st.container(border=True):
-                st.markdown(f"**{where}** · {row.field} text · matched: {', '.join(words)}")
+                st.markdown(f"**{where}** · {row.field} text · {how}: {', '.join(words)}")
                 ui.evidence(text, words)
                 st.caption(f"Source: {row.src_file}, {row.src_location or ''} {row.src_rows or ''}".strip())
 
