@@ -143,6 +143,6 @@ def test_processes_tag_with_the_theme_files_this_process_reads(tmp_path, monkeyp
 
 
 def test_the_evidence_says_whether_the_rules_or_the_model_found_a_theme():
-    text = "Poor take up; sessions will be re-run in May."
+    text = "Poor take up; the staff sessions will be re-run in May."
     assert "training" in themes.topic_themes(text) and not themes.found_by_rules(text, "training")
     assert themes.found_by_rules("Deliver a 7-minute briefing", "training")

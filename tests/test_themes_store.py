@@ -40,7 +40,7 @@ def con():
     add_case(con, 2, "Case 2")
     add_version(con, 10, 1, "2022-06-01")
     add_rec(con, 100, 10, 1, "Review the dual diagnosis protocol between the CMHT and Cranstoun.")
-    add_action(con, 1000, 100, 10, 1, "Deliver a 7-minute briefing", "Poor take up; sessions will be re-run in May.")
+    add_action(con, 1000, 100, 10, 1, "Deliver a 7-minute briefing", "Poor take up; the staff sessions will be re-run in May.")
     add_rec(con, 101, 10, 1, DASH)
     add_action(con, 1001, 101, 10, 1, None, None)
     add_version(con, 11, 1, "2023-01-31")  # the same case, a later plan version
@@ -66,15 +66,15 @@ def test_tag_plan_version_stores_themes_with_their_words_and_field(con):
         (100, None, "recommendation", "policy_procedure", "protocol"),
         (100, None, "recommendation", "substance_misuse", "dual diagnosis; Cranstoun"),
         (100, 1000, "action", "training", "7-minute briefing"),
-        # No rule finds training in "Poor take up; sessions will be re-run": the theme model does, and its
-        # evidence is the words that weighed most for it.
-        (100, 1000, "update", "training", "sessions; poor; take up"),
+        # No rule finds training in "Poor take up; the staff sessions will be re-run": the theme model does
+        # (probability 0.93), and its evidence is the words that weighed most for it.
+        (100, 1000, "update", "training", "staff; sessions; poor"),
         (101, None, "recommendation", "risk_assessment", "DASH; risk assessment"),
     ]
     assert rows(con, "SELECT DISTINCT plan_version_id, case_id FROM theme_match") == [(10, 1)]
     assert rows(con, "SELECT action_id, polarity, phrase, snippet FROM uptake_evidence ORDER BY polarity") == [
         (1000, "negative", "Poor take up", "Poor take up"),
-        (1000, "planned", "will be re-run", "sessions will be re-run in May."),
+        (1000, "planned", "will be re-run", "the staff sessions will be re-run in May."),
     ]
 
 
