@@ -141,14 +141,15 @@ class ThemeModel:
     def _strongest(self, counts: dict[int, int], column: int) -> list[str]:
         """The words of the text that weighed most for a theme (at most EVIDENCE_WORDS, strongest first)."""
         rows, values = self._values(counts)
-        weighed = sorted(zip((-values * self.weights[rows, column]).tolist(), rows.tolist()))
+        weights = values * self.weights[rows, column]
         chosen: list[str] = []
-        for minus, row in weighed:
-            tokens = set(self.words[row].split())
-            if minus >= 0 or len(chosen) == EVIDENCE_WORDS:
+        for i in np.lexsort((rows, -weights)).tolist():  # heaviest first, ties in vocabulary order
+            if weights[i] <= 0 or len(chosen) == EVIDENCE_WORDS:
                 break
-            if not tokens <= FUNCTION_WORDS and not any(tokens & set(word.split()) for word in chosen):
-                chosen.append(self.words[row])  # a word pair and its own words say the same: one of them
+            word = self.words[rows[i]]
+            tokens = set(word.split())
+            if not tokens <= FUNCTION_WORDS and not any(tokens & set(w.split()) for w in chosen):
+                chosen.append(word)  # a word pair and its own words say the same: one of them
         return chosen
 
 
