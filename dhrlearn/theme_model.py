@@ -43,6 +43,10 @@ we were what when where which who will with would
 RULES_ONLY = ("toxic_trio",)
 
 
+class ThemeModelError(ValueError):
+    """The model file cannot be used; the message names the file and how to rebuild it."""
+
+
 class Reading(NamedTuple):
     scores: list[float]  # log-odds of each of the model's themes
     sure: tuple[int, ...]  # the themes (columns) at `add` or more
@@ -165,13 +169,21 @@ def save(model: ThemeModel, path: str | Path = MODEL_FILE) -> None:
 
 
 def load(path: str | Path = MODEL_FILE) -> ThemeModel:
-    with np.load(path, allow_pickle=False) as data:
-        confirm, add = (float(x) for x in data["thresholds"])
-        return ThemeModel(
-            themes=tuple(str(t) for t in data["themes"]),
-            words=[str(w) for w in data["words"]],
-            idf=data["idf"].astype(np.float64), weights=data["weights"].astype(np.float64),
-            intercepts=data["intercepts"].astype(np.float64), confirm=confirm, add=add)
+    rebuild = "rebuild it with .venv/bin/python scripts/train_theme_model.py"
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            confirm, add = (float(x) for x in data["thresholds"])
+            model = ThemeModel(
+                themes=tuple(str(t) for t in data["themes"]),
+                words=[str(w) for w in data["words"]],
+                idf=data["idf"].astype(np.float64), weights=data["weights"].astype(np.float64),
+                intercepts=data["intercepts"].astype(np.float64), confirm=confirm, add=add)
+    except (OSError, ValueError, KeyError) as exc:  # a zip that is not one is a ValueError subclass too
+        raise ThemeModelError(f"{path}: cannot be read as a theme model ({exc}); {rebuild}") from exc
+    rows, columns = model.weights.shape if model.weights.ndim == 2 else (-1, -1)
+    if rows != len(model.words) or rows != len(model.idf) or columns != len(model.themes) != len(model.intercepts):
+        raise ThemeModelError(f"{path}: its words, weights and themes do not match in size; {rebuild}")
+    return model
 
 
 @lru_cache(maxsize=1)

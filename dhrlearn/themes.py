@@ -29,7 +29,7 @@ except ImportError:  # pragma: no cover - other Python versions
 from dhrlearn import config
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
 from dhrlearn import theme_model as theme_model_module
-from dhrlearn.theme_model import Reading, ThemeModel, theme_model
+from dhrlearn.theme_model import Reading, ThemeModel, ThemeModelError, theme_model
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 ACCURACY_FILE = config.REFERENCE_DIR / "theme_accuracy.csv"
@@ -498,7 +498,7 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None
         if found:
             words[key] = _unique([m.group() for m in found])
     if model is not None:
-        words = _reviewed(text, words, model, reading)
+        words = _reviewed(text, words, model, reading, tax)
     if not words:
         return ()
     result = []
@@ -509,14 +509,16 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None
 
 
 def _reviewed(text: str, words: dict[tuple[str, str], list[str]], model: ThemeModel,
-              reading: Reading | None) -> dict[tuple[str, str], list[str]]:
-    """The rules' words per theme with the topic themes as the model reads them."""
+              reading: Reading | None, tax: Taxonomy) -> dict[tuple[str, str], list[str]]:
+    """The rules' words per theme with the topic themes as the model reads them (only the taxonomy's own:
+    a theme taken out of themes.csv is not brought back by a model trained before)."""
     topics = {theme: found for (axis, theme), found in words.items() if axis == "topic"}
     reviewed = model.review(text, topics, reading)
     if reviewed == topics:
         return words
     others = {key: found for key, found in words.items() if key[0] != "topic"}
-    return {**{("topic", theme): found for theme, found in reviewed.items()}, **others}
+    return {**{("topic", theme): found for theme, found in reviewed.items() if ("topic", theme) in tax.order},
+            **others}
 
 
 @lru_cache(maxsize=TAG_CACHE_SIZE)
@@ -857,7 +859,8 @@ def run_cli(args) -> int:
 
     try:
         reload_taxonomy()
-    except TaxonomyError as exc:
+        theme_model()
+    except (TaxonomyError, ThemeModelError) as exc:
         print(f"error: {exc}")
         return 2
     con = connect(args.db)

@@ -146,3 +146,60 @@ def test_the_evidence_says_whether_the_rules_or_the_model_found_a_theme():
     text = "Poor take up; the staff sessions will be re-run in May."
     assert "training" in themes.topic_themes(text) and not themes.found_by_rules(text, "training")
     assert themes.found_by_rules("Deliver a 7-minute briefing", "training")
+
+
+def test_a_broken_model_file_is_named_with_how_to_rebuild_it(tmp_path):
+    broken = tmp_path / "theme_model.npz"
+    broken.write_bytes(b"not a model")
+    with pytest.raises(theme_model.ThemeModelError, match=r"theme_model\.npz: cannot be read .*train_theme_model\.py"):
+        load(broken)
+    model = tiny_model()
+    model.words = model.words[:2]  # weights for three words
+    save(model, broken)
+    with pytest.raises(theme_model.ThemeModelError, match="do not match in size"):
+        load(broken)
+
+
+def test_the_retag_command_stops_on_a_broken_model_and_changes_nothing(tmp_path, monkeypatch, capsys):
+    import argparse
+    con = db.connect(tmp_path / "store.duckdb")
+    review.import_file(con, SEED_CSV)
+    before = con.execute("SELECT count(*) FROM theme_match").fetchone()
+    con.close()
+    broken = tmp_path / "theme_model.npz"
+    broken.write_bytes(b"not a model")
+    monkeypatch.setattr(theme_model, "MODEL_FILE", broken)
+    try:
+        assert themes.run_cli(argparse.Namespace(db=tmp_path / "store.duckdb")) == 2
+        assert "theme_model.npz: cannot be read" in capsys.readouterr().out
+    finally:
+        monkeypatch.undo()
+        themes.reload_taxonomy()
+    con = db.connect(tmp_path / "store.duckdb")
+    assert con.execute("SELECT count(*) FROM theme_match").fetchone() == before
+
+
+def test_without_a_model_file_the_rules_stand_alone(tmp_path, monkeypatch):
+    monkeypatch.setattr(theme_model, "MODEL_FILE", tmp_path / "absent.npz")
+    themes.reload_taxonomy()
+    try:
+        texts = [row["text"] for row in training_rows()][:200]
+        assert themes.tag_texts(texts) == [themes.tag_text(t, use_model=False) for t in texts]
+    finally:
+        monkeypatch.undo()
+        themes.reload_taxonomy()
+
+
+def test_a_theme_taken_out_of_the_taxonomy_is_not_brought_back_by_the_model(tmp_path, monkeypatch):
+    copy = tmp_path / "themes.csv"
+    lines = themes.THEMES_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    copy.write_text("".join(l for l in lines if not l.startswith("topic,housing,")), encoding="utf-8")
+    monkeypatch.setattr(themes, "THEMES_FILE", copy)
+    themes.reload_taxonomy()
+    try:
+        text = "Housing officers to ask about abuse at tenancy sign-up and when rent arrears build up."
+        assert "housing" in theme_model.theme_model().themes
+        assert "housing" not in {m.theme for m in themes.tag_text(text)}
+    finally:
+        monkeypatch.undo()
+        themes.reload_taxonomy()
