@@ -26,9 +26,8 @@ try:  # the standard regex parser, used only to speed tagging up; without it eve
 except ImportError:  # pragma: no cover - other Python versions
     _sre = _sre_parse = None
 
-from dhrlearn import config
+from dhrlearn import config, theme_model as theme_model_module
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
-from dhrlearn import theme_model as theme_model_module
 from dhrlearn.theme_model import Reading, ThemeModel, ThemeModelError, theme_model
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
@@ -593,7 +592,8 @@ def _tag_in_processes(texts: list[str]) -> list[tuple]:
 
 def tagging_accuracy(path: str | Path = ACCURACY_FILE) -> pd.DataFrame:
     """How often each topic theme's tags agree with a person reading the labelling guide, on text no rule was
-    written from (theme, labels, precision, recall), with a reading of them in words."""
+    written from and the theme model never learnt from (theme, labels, precision, recall), with a reading of
+    them in words."""
     table = pd.read_csv(path, comment="#", dtype={"theme": str, "labels": int, "precision": float, "recall": float})
     missed, over = table["recall"] < RELIABLE, table["precision"] < RELIABLE
     table["reading"] = "Found reliably"

@@ -349,9 +349,11 @@ def method_notes(data: ReportData) -> list[tuple[str, str]]:
          "could be read are never counted as overdue."),
         ("Themes", "Recommendations and actions are tagged with topic themes (for example training and learning, "
          "risk identification, information sharing, substance misuse, mental health) by matching the words listed "
-         "for each theme in the theme taxonomy, a data file that can be read and extended. Each tag keeps the words "
-         "that matched. The toxic trio is counted where a case raises both substance misuse and mental health, or "
-         "names the toxic trio."),
+         "for each theme in the theme taxonomy, a data file that can be read and extended. Each text is then read "
+         "again by a model learnt from hand-labelled texts, which drops a theme only named in passing and adds one "
+         "put in other words. Each tag keeps the words that matched, or those that weighed most for the model. "
+         "The toxic trio is counted where a case raises both substance misuse and mental health, or names the "
+         "toxic trio."),
         ("Agencies", "Agency names are matched to a list of known agencies and their aliases; an action naming "
          "two agencies counts once for each in tables by agency."),
         ("Sources", f"DHR action plans held by the partnership, as at {o.date_to:%d/%m/%Y}. National figures, "
