@@ -18,12 +18,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 
 from dhrlearn import config
 
@@ -68,6 +68,14 @@ class ThemeModel:
         # Probabilities are compared as log-odds: no exponential per text.
         self._intercepts = self.intercepts.tolist()
         self._confirm_logit, self._add_logit = _logit(self.confirm), _logit(self.add)
+        # For `readings`: a word pair is known by its two words' rows, as one number (first * size + second).
+        # Both its words are features whenever the pair is: a pair in two texts puts each word in two texts.
+        pairs = [(row, word.split(" ")) for row, word in enumerate(self.words) if " " in word]
+        codes = np.array([self.vocabulary[first] * len(self.words) + self.vocabulary[second]
+                          for _, (first, second) in pairs], dtype=np.int64)
+        order = np.argsort(codes)
+        self._pair_codes = codes[order]
+        self._pair_rows = np.array([row for row, _ in pairs], dtype=np.intp)[order]
 
     def probabilities(self, lowered: str) -> np.ndarray:
         """The model's probability of each of its themes for a lower-cased text."""
@@ -96,24 +104,42 @@ class ThemeModel:
         return (values @ self.weights[rows] + self.intercepts).tolist()
 
     def readings(self, lowered_texts: list[str]) -> list[Reading]:
-        """The model's reading of many lower-cased texts at once: one sparse product, and one comparison
-        with `add`, instead of a few small numpy calls per text, which cost more than the arithmetic."""
-        counts = [self._counts(text) for text in lowered_texts]
-        lengths = np.fromiter(map(len, counts), dtype=np.intp, count=len(counts))
-        indptr = np.concatenate(([0], np.cumsum(lengths)))
-        rows = np.fromiter(chain.from_iterable(counts), dtype=np.intp, count=int(indptr[-1]))
-        tf = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=int(indptr[-1]))
-        del counts
-        values = (np.log(tf) + 1.0) * self.idf[rows]
-        owner = np.repeat(np.arange(len(lengths)), lengths)
-        norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=len(lengths)))
+        """The model's reading of many lower-cased texts at once. Only the tokenising is done text by text:
+        counting words and word pairs, weighting them and scoring are a few array operations over all the
+        texts, where one text at a time they would cost more in calls than in arithmetic."""
+        get = self.vocabulary.get
+        token_rows = [list(map(get, TOKEN.findall(text), repeat(-1))) for text in lowered_texts]
+        lengths = np.fromiter(map(len, token_rows), dtype=np.intp, count=len(token_rows))
+        rows = np.fromiter(chain.from_iterable(token_rows), dtype=np.int64, count=int(lengths.sum()))
+        del token_rows
+        owners = np.repeat(np.arange(len(lengths)), lengths)
+        rows, owners = self._with_pairs(rows, owners)
+        shape = (len(lengths), len(self.words))
+        counts = coo_matrix((np.ones(len(rows)), (owners, rows)), shape=shape).tocsr()
+        counts.sum_duplicates()  # the count of each word and pair in its text
+        values = (np.log(counts.data) + 1.0) * self.idf[counts.indices]
+        owner = np.repeat(np.arange(shape[0]), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=shape[0]))
         values /= np.where(norms > 0, norms, 1.0)[owner]
-        scores = csr_matrix((values, rows, indptr), shape=(len(lengths), len(self.words))) @ self.weights + self.intercepts
-        sure: list[list[int]] = [[] for _ in range(len(lengths))]
+        scores = csr_matrix((values, counts.indices, counts.indptr), shape=shape) @ self.weights + self.intercepts
+        sure: list[list[int]] = [[] for _ in range(shape[0])]
         texts, columns = np.nonzero(scores >= self._add_logit)
         for text, column in zip(texts.tolist(), columns.tolist()):
             sure[text].append(column)
         return [Reading(line, tuple(columns)) for line, columns in zip(scores.tolist(), sure)]
+
+    def _with_pairs(self, rows: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The known words (rows, with -1 for an unknown word) of texts laid end to end, and their word
+        pairs the model knows (two known words in a row, in one text)."""
+        known = rows >= 0
+        if not len(self._pair_codes) or len(rows) < 2:
+            return rows[known], owners[known]
+        paired = known[:-1] & known[1:] & (owners[:-1] == owners[1:])
+        codes = rows[:-1][paired] * len(self.words) + rows[1:][paired]
+        at = np.minimum(np.searchsorted(self._pair_codes, codes), len(self._pair_codes) - 1)
+        hit = self._pair_codes[at] == codes
+        return (np.concatenate((rows[known], self._pair_rows[at[hit]])),
+                np.concatenate((owners[known], owners[:-1][paired][hit])))
 
     def reading(self, lowered: str) -> Reading:
         """The model's reading of one lower-cased text (`readings` for many)."""

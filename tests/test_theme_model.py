@@ -39,6 +39,22 @@ def test_the_text_is_read_as_scikit_learn_reads_it():
         assert np.allclose(got, row, atol=1e-12), text
 
 
+def test_many_texts_read_at_once_score_as_each_read_alone():
+    """`readings` counts words and pairs over all the texts laid end to end: a pair must never be made of
+    one text's last word and the next text's first, and a text with no known word scores its intercepts."""
+    model = load(theme_model.MODEL_FILE)
+    texts = [row["text"].lower() for row in training_rows()][:300]
+    pair = next(w for w in model.words if " " in w)  # a known pair split over two texts, then kept whole
+    texts += [pair.split(" ")[0], pair.split(" ")[1], "", "zzqx", pair, f"{pair} {pair} {pair}"]
+    together = model.readings(texts)
+    for text, reading in zip(texts, together):
+        alone = model.reading(text)
+        assert np.allclose(reading.scores, alone.scores, atol=1e-9), text
+        assert reading.sure == alone.sure, text
+    assert together[-6].scores != together[-2].scores  # the pair counts only where it is whole
+    assert np.allclose(together[-3].scores, model.intercepts)
+
+
 def test_a_theme_the_model_doubts_is_dropped_and_one_it_is_sure_of_is_added_with_its_words():
     model = tiny_model()
     # "GP leaflets": health scores 1/sqrt(2)*(3-9) -> p 0.015 < 0.1, dropped although a rule found it.
