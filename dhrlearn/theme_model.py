@@ -30,8 +30,8 @@ from dhrlearn import config
 MODEL_FILE = config.REFERENCE_DIR / "theme_model.npz"
 TOKEN = re.compile(r"\w\w+")  # scikit-learn's default tokens, (?u)\b\w\w+\b: the same runs, found faster
 EVIDENCE_WORDS = 3  # words shown for a theme the model added
-CONFIRM = 0.20  # a rule's theme is dropped when the model gives it less than this
-ADD = 0.65  # a theme no rule found is added when the model gives it this much or more
+CONFIRM = 0.35  # a rule's theme is dropped when the model gives it less than this
+ADD = 0.70  # a theme no rule found is added when the model gives it this much or more
 # Words that weigh for a theme but tell a reader nothing, left out of the evidence shown for it.
 FUNCTION_WORDS = frozenset("""
 a about after all also an and any are as at be been before being but by can could did do does done eg
@@ -204,7 +204,7 @@ def load(path: str | Path = MODEL_FILE) -> ThemeModel:
                 words=[str(w) for w in data["words"]],
                 idf=data["idf"].astype(np.float64), weights=data["weights"].astype(np.float64),
                 intercepts=data["intercepts"].astype(np.float64), confirm=confirm, add=add)
-    except (OSError, ValueError, KeyError) as exc:  # a zip that is not one is a ValueError subclass too
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # a zip that is not one is a ValueError too
         raise ThemeModelError(f"{path}: cannot be read as a theme model ({exc}); {rebuild}") from exc
     rows, columns = model.weights.shape if model.weights.ndim == 2 else (-1, -1)
     if rows != len(model.words) or rows != len(model.idf) or columns != len(model.themes) != len(model.intercepts):
