@@ -50,6 +50,7 @@ class ThemeModelError(ValueError):
 class Reading(NamedTuple):
     scores: list[float]  # log-odds of each of the model's themes
     sure: tuple[int, ...]  # the themes (columns) at `add` or more
+    vector: tuple[np.ndarray, np.ndarray] | None = None  # the text's tf-idf (rows, values), where `sure` has any
 
 
 @dataclass
@@ -122,11 +123,15 @@ class ThemeModel:
         norms = np.sqrt(np.bincount(owner, weights=values * values, minlength=shape[0]))
         values /= np.where(norms > 0, norms, 1.0)[owner]
         scores = csr_matrix((values, counts.indices, counts.indptr), shape=shape) @ self.weights + self.intercepts
-        sure: list[list[int]] = [[] for _ in range(shape[0])]
+        sure: dict[int, list[int]] = {}
         texts, columns = np.nonzero(scores >= self._add_logit)
         for text, column in zip(texts.tolist(), columns.tolist()):
-            sure[text].append(column)
-        return [Reading(line, tuple(columns)) for line, columns in zip(scores.tolist(), sure)]
+            sure.setdefault(text, []).append(column)
+        starts = counts.indptr.tolist()
+        return [Reading(line, tuple(sure[text]), (counts.indices[starts[text]:starts[text + 1]],
+                                                  values[starts[text]:starts[text + 1]]))
+                if text in sure else Reading(line, ())
+                for text, line in enumerate(scores.tolist())]
 
     def _with_pairs(self, rows: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The known words (rows, with -1 for an unknown word) of texts laid end to end, and their word
@@ -143,24 +148,24 @@ class ThemeModel:
 
     def reading(self, lowered: str) -> Reading:
         """The model's reading of one lower-cased text (`readings` for many)."""
-        scores = self._scores(self._counts(lowered))
-        return Reading(scores, tuple(c for c, score in enumerate(scores) if score >= self._add_logit))
+        counts = self._counts(lowered)
+        scores = self._scores(counts)
+        sure = tuple(c for c, score in enumerate(scores) if score >= self._add_logit)
+        return Reading(scores, sure, self._values(counts) if sure else None)
 
     def review(self, text: str, found: dict[str, list[str]], reading: Reading | None = None) -> dict[str, list[str]]:
         """The topic themes found by the rules (theme -> matched words), as the model reads them: those it
         doubts dropped, those it is sure of added with their strongest words. `reading`: the text's, when
         worked out with other texts' (`readings`)."""
-        scores, sure = reading or self.reading(text.lower())
+        scores, sure, vector = reading or self.reading(text.lower())
         reviewed = dict(found)
         for theme, matched in found.items():
             column = self._column.get(theme)
             if column is not None and scores[column] < self._confirm_logit and self._knows(matched):
                 del reviewed[theme]
         added = [column for column in sure if self.themes[column] not in found]
-        if added:
-            counts = self._counts(text.lower())
-            for column in added:
-                reviewed[self.themes[column]] = self._strongest(counts, column)
+        for column in added:
+            reviewed[self.themes[column]] = self._strongest(*vector, column)
         return reviewed
 
     def _knows(self, matched: list[str]) -> bool:
@@ -168,9 +173,9 @@ class ThemeModel:
         rare abbreviation), the rule alone has read them, and its theme stands."""
         return any(token in self.vocabulary for words in matched for token in TOKEN.findall(words.lower()))
 
-    def _strongest(self, counts: dict[int, int], column: int) -> list[str]:
-        """The words of the text that weighed most for a theme (at most EVIDENCE_WORDS, strongest first)."""
-        rows, values = self._values(counts)
+    def _strongest(self, rows: np.ndarray, values: np.ndarray, column: int) -> list[str]:
+        """The words of the text (its tf-idf rows and values) that weighed most for a theme (at most
+        EVIDENCE_WORDS, strongest first)."""
         weights = values * self.weights[rows, column]
         chosen: list[str] = []
         for i in np.lexsort((rows, -weights)).tolist():  # heaviest first, ties in vocabulary order
