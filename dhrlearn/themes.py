@@ -7,11 +7,13 @@ for one plan version; `retag_all` rebuilds them, and the recurring-recommendatio
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import multiprocessing
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -548,8 +550,24 @@ def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
     and from PARALLEL_FROM texts on the work is shared out over the machine's cores."""
     distinct = list(dict.fromkeys(texts))  # plan versions repeat most texts: each is tagged once
     parallel = len(distinct) >= PARALLEL_FROM and _cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
-    found = dict(zip(distinct, _tag_in_processes(distinct) if parallel else _tag_many(distinct)))
-    return [[ThemeMatch(axis, theme, list(words)) for axis, theme, words in found[text]] for text in texts]
+    with _no_cycle_collection():
+        found = dict(zip(distinct, _tag_in_processes(distinct) if parallel else _tag_many(distinct)))
+        return [[ThemeMatch(axis, theme, list(words)) for axis, theme, words in found[text]] for text in texts]
+
+
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector off while a bulk of texts is tagged (and in the processes forked meanwhile).
+    Tagging makes millions of small objects and no reference cycles: the collector would walk the whole
+    heap again and again for nothing (a fifth of the time for 150,000 texts). Freed objects are still
+    freed at once by reference counting."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _tag_many(texts: list[str]) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]:

@@ -219,3 +219,14 @@ def test_a_theme_taken_out_of_the_taxonomy_is_not_brought_back_by_the_model(tmp_
     finally:
         monkeypatch.undo()
         themes.reload_taxonomy()
+
+
+def test_bulk_tagging_turns_the_cycle_collector_back_on_even_when_it_fails(monkeypatch):
+    import gc
+    assert gc.isenabled()
+    assert themes.tag_texts(["Staff trained in DASH"]) == [themes.tag_text("Staff trained in DASH")]
+    assert gc.isenabled()
+    monkeypatch.setattr(themes, "_tag_many", lambda texts: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        themes.tag_texts(["Staff trained in DASH, another text"])
+    assert gc.isenabled()
