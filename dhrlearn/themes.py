@@ -54,6 +54,7 @@ class ThemeMatch(NamedTuple):
     axis: str
     theme: str
     matched: list[str]
+    source: str = "rules"  # "rules": words a rule matched; "model": the words that weighed most for the theme model
 
 
 @dataclass
@@ -480,10 +481,11 @@ def _hits_everywhere(tax: Taxonomy, text: str) -> dict[int, list[re.Match]]:
 
 
 def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None = None,
-         reading: Reading | None = None) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    """(axis, theme, matched words) for each theme of `text`: topic axis first, then Home Office. With a
-    model, the topic themes the rules found are read again by it (see dhrlearn.theme_model); `reading`:
-    the model's, when worked out for many texts at once."""
+         reading: Reading | None = None) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
+    """(axis, theme, matched words, source) for each theme of `text`: topic axis first, then Home Office.
+    With a model, the topic themes the rules found are read again by it (see dhrlearn.theme_model), and
+    a theme whose words all come from themes the model added has source "model" ("rules" otherwise);
+    `reading`: the model's, when worked out for many texts at once."""
     hits = tax.scanner.hits(text) if use_prefilter else None
     if hits is None:
         hits = _hits_everywhere(tax, text)
@@ -498,14 +500,18 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None
             found = _without_excluded(found, excluded)
         if found:
             words[key] = _unique([m.group() for m in found])
+    added: set | tuple = ()
     if model is not None:
-        words = _reviewed(text, words, model, reading, tax)
+        reviewed = _reviewed(text, words, model, reading, tax)
+        if reviewed is not words:
+            added, words = reviewed.keys() - words.keys(), reviewed
     if not words:
         return ()
     result = []
     for (axis, theme), sources in tax.layout(frozenset(words)):
         theme_words = words[sources[0]] if len(sources) == 1 else _unique([w for s in sources for w in words[s]])
-        result.append((axis, theme, tuple(theme_words)))
+        source = "model" if added and all(s in added for s in sources) else "rules"
+        result.append((axis, theme, tuple(theme_words), source))
     return tuple(result)
 
 
@@ -523,7 +529,7 @@ def _reviewed(text: str, words: dict[tuple[str, str], list[str]], model: ThemeMo
 
 
 @lru_cache(maxsize=TAG_CACHE_SIZE)
-def _tag_default(text: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+def _tag_default(text: str) -> tuple[tuple[str, str, tuple[str, ...], str], ...]:
     return _tag(text, taxonomy(), True, theme_model())
 
 
@@ -542,7 +548,7 @@ def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool 
     else:
         model = theme_model() if tax is None and use_model else None
         found = _tag(text, tax or taxonomy(), use_prefilter, model)
-    return [ThemeMatch(axis, theme, list(words)) for axis, theme, words in found]
+    return [ThemeMatch(axis, theme, list(words), source) for axis, theme, words, source in found]
 
 
 def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
@@ -552,7 +558,8 @@ def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
     parallel = len(distinct) >= PARALLEL_FROM and _cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
     with _no_cycle_collection():
         found = dict(zip(distinct, _tag_in_processes(distinct) if parallel else _tag_many(distinct)))
-        return [[ThemeMatch(axis, theme, list(words)) for axis, theme, words in found[text]] for text in texts]
+        return [[ThemeMatch(axis, theme, list(words), source) for axis, theme, words, source in found[text]]
+                for text in texts]
 
 
 @contextmanager
@@ -570,7 +577,7 @@ def _no_cycle_collection():
             gc.enable()
 
 
-def _tag_many(texts: list[str]) -> list[tuple[tuple[str, str, tuple[str, ...]], ...]]:
+def _tag_many(texts: list[str]) -> list[tuple[tuple[str, str, tuple[str, ...], str], ...]]:
     """_tag for each text, the model's reading worked out for all of them in one go."""
     model, tax = theme_model(), taxonomy()
     wanted = [text for text in texts if text and not text.isspace()]
@@ -621,12 +628,6 @@ def tagging_accuracy(path: str | Path = ACCURACY_FILE) -> pd.DataFrame:
     return table
 
 
-def found_by_rules(text: str | None, theme: str) -> bool:
-    """Did the rules find this topic theme in the text, or only the theme model (whose evidence is then
-    the words that weighed most for it, not words a rule matched)?"""
-    return theme in topic_themes(text, use_model=False)
-
-
 def topic_themes(text: str | None, use_model: bool = True) -> set[str]:
     """Just the topic theme ids of `text` (`use_model=False`: as the rules alone find them)."""
     return {m.theme for m in tag_text(text, use_model=use_model) if m.axis == "topic"}
@@ -634,7 +635,8 @@ def topic_themes(text: str | None, use_model: bool = True) -> set[str]:
 
 # ---------------------------------------------------------------- storing
 
-THEME_COLUMNS = ["case_id", "plan_version_id", "recommendation_id", "action_id", "axis", "theme", "field", "matched"]
+THEME_COLUMNS = ["case_id", "plan_version_id", "recommendation_id", "action_id", "axis", "theme", "field", "matched",
+                 "source"]
 UPTAKE_COLUMNS = ["case_id", "plan_version_id", "recommendation_id", "action_id", "polarity", "phrase", "snippet"]
 
 _SOURCE_TEXTS = """
@@ -688,7 +690,7 @@ def _tag_rows(texts: pd.DataFrame, memo: dict | None = None) -> tuple[pd.DataFra
         act = None if pd.isna(act) else int(act)
         tags, evidence = memo[text]
         for m in tags:
-            themes.append((case_id, pv, rec, act, m.axis, m.theme, fld, "; ".join(m.matched)))
+            themes.append((case_id, pv, rec, act, m.axis, m.theme, fld, "; ".join(m.matched), m.source))
         if fld == "update":
             for ev in evidence:
                 uptake.append((case_id, pv, rec, act, ev.polarity, ev.phrase, ev.snippet))

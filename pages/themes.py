@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from dhrlearn import charts
-from dhrlearn.themes import found_by_rules, tagging_accuracy
+from dhrlearn.themes import tagging_accuracy
 from ui import components as ui
 from ui import data, filters
 
@@ -167,7 +167,7 @@ def show_evidence() -> None:
             where = f"Recommendation {row.recommendation_number}" + (
                 f", action {int(row.action_seq)}" if pd.notna(row.action_seq) else "")
             text = ui.snippet(row.text, words) if row.field == "update" else row.text
-            how = "matched" if found_by_rules(row.text, theme) else "found by the theme model, from"
+            how = "found by the theme model, from" if row.source == "model" else "matched"
             with st.container(border=True):
                 st.markdown(f"**{where}** · {row.field} text · {how}: {', '.join(words)}")
                 ui.evidence(text, words)

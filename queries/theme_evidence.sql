@@ -1,6 +1,8 @@
 -- Why a case carries a theme at $as_of: each matched text (recommendation, action or update) with the words that matched.
 -- params: case_id, theme, as_of
 -- Either axis ($theme is a topic or Home Office theme id). Update text may name staff (personal data).
+-- source: 'rules' (matched = the words a rule matched) or 'model' (matched = the words that weighed most
+-- for the theme model, which found the theme where no rule did); NULL for tags stored before it was kept.
 WITH plan AS (
     SELECT plan_version_id FROM plan_in_force($as_of) WHERE case_id = $case_id
 ),
@@ -9,7 +11,7 @@ final AS (
            a.seq AS action_seq,
            CASE t.field WHEN 'recommendation' THEN r.text WHEN 'update' THEN a.update_text ELSE a.text END AS text,
            t.matched,
-           string_split(t.matched, '; ') AS matched_words,
+           string_split(t.matched, '; ') AS matched_words, t.source,
            t.recommendation_id, t.action_id,
            coalesce(a.src_file, r.src_file) AS src_file, coalesce(a.src_location, r.src_location) AS src_location,
            coalesce(a.src_rows, r.src_rows) AS src_rows

@@ -158,10 +158,14 @@ def test_processes_tag_with_the_theme_files_this_process_reads(tmp_path, monkeyp
         themes.reload_taxonomy()
 
 
-def test_the_evidence_says_whether_the_rules_or_the_model_found_a_theme():
-    text = "Poor take up; the staff sessions will be re-run in May."
-    assert "training" in themes.topic_themes(text) and not themes.found_by_rules(text, "training")
-    assert themes.found_by_rules("Deliver a 7-minute briefing", "training")
+def test_each_theme_says_whether_the_rules_or_the_model_found_it():
+    added = {(m.axis, m.theme): m.source for m in themes.tag_text("Poor take up; the staff sessions will be re-run in May.")}
+    assert added == {("topic", "training"): "model", ("home_office", "ho_training"): "model"}
+    matched = {(m.axis, m.theme): m.source for m in themes.tag_text("Deliver a 7-minute briefing")}
+    assert matched == {("topic", "training"): "rules", ("home_office", "ho_training"): "rules"}
+    # A Home Office theme fed by a rule's topic theme and a model-added one has words a rule matched.
+    mixed = themes.tag_texts(["Poor take up; the staff sessions will be re-run in May. Deliver a 7-minute briefing"])[0]
+    assert all(m.source == "rules" for m in mixed if m.theme in ("training", "ho_training"))
 
 
 def test_a_broken_model_file_is_named_with_how_to_rebuild_it(tmp_path):

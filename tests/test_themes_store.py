@@ -3,8 +3,9 @@ import argparse
 
 import pytest
 
-from dhrlearn.store.db import connect
-from dhrlearn.themes import retag_all, run_cli, tag_plan_version
+from dhrlearn.store.db import connect, migrate, query
+from dhrlearn.store.facts import refresh_facts
+from dhrlearn.themes import retag_all, rules_changed, run_cli, tag_plan_version
 
 DASH = "West Mercia Police should ensure officers complete a DASH risk assessment at every domestic incident."
 DASH_AGAIN = "Avon and Somerset Police should ensure officers complete a DASH risk assessment at every domestic incident."
@@ -88,7 +89,7 @@ def test_tag_plan_version_again_replaces_rather_than_doubles(con):
 
 
 def test_retag_all_rebuilds_everything_and_groups_latest_versions_only(con):
-    con.execute("INSERT INTO theme_match VALUES (1, 10, 100, NULL, 'topic', 'stale', 'recommendation', 'x')")
+    con.execute("INSERT INTO theme_match VALUES (1, 10, 100, NULL, 'topic', 'stale', 'recommendation', 'x', 'rules')")
     counts = retag_all(con)
     assert rows(con, "SELECT count(*) FROM theme_match WHERE theme = 'stale'")[0][0] == 0
     assert rows(con, "SELECT DISTINCT plan_version_id FROM theme_match ORDER BY 1") == [(10,), (11,), (20,)]
@@ -148,3 +149,24 @@ def test_retag_all_in_batches_stores_the_same_rows(con, monkeypatch):
     monkeypatch.setattr(themes, "RETAG_BATCH", 1)  # one plan version at a time
     retag_all(con)
     assert con.execute("SELECT * FROM theme_match ORDER BY ALL").fetchall() == whole and whole
+
+
+def test_each_stored_theme_says_whether_a_rule_or_the_theme_model_found_it(con):
+    tag_plan_version(con, 10)
+    refresh_facts(con)  # the plans' spans, which the query's plan in force reads (an import keeps them)
+    assert rows(con, "SELECT field, source FROM theme_match WHERE action_id = 1000 AND theme = 'training' "
+                     "ORDER BY field") == [("action", "rules"), ("update", "model")]
+    evidence = query(con, "theme_evidence", case_id=1, theme="training", as_of="2022-12-31")
+    assert dict(zip(evidence["field"], evidence["source"])) == {"action": "rules", "update": "model"}
+
+
+def test_tags_stored_before_their_source_was_kept_are_stale_until_re_tagged(con):
+    retag_all(con)
+    assert not rules_changed(con)
+    con.execute("ALTER TABLE theme_match DROP COLUMN source")  # the database as version 9 left it
+    con.execute("DELETE FROM schema_version WHERE version >= 10")
+    migrate(con)
+    assert rows(con, "SELECT count(*), count(source) FROM theme_match")[0][1] == 0
+    assert rules_changed(con)
+    retag_all(con)
+    assert not rules_changed(con) and rows(con, "SELECT count(*) = count(source) FROM theme_match") == [(True,)]
