@@ -28,10 +28,13 @@ from scipy.sparse import coo_matrix, csr_matrix
 from dhrlearn import config
 
 MODEL_FILE = config.REFERENCE_DIR / "theme_model.npz"
-TOKEN = re.compile(r"\w\w+")  # scikit-learn's default tokens, (?u)\b\w\w+\b: the same runs, found faster
+# Words of two or more characters with at least one letter: a date or a count ("10", "2021") tells nothing
+# of a theme, and as evidence it would only puzzle a reader.
+TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"  # as scikit-learn is told to read a text
+TOKEN = re.compile(r"(?=\w*[^\W\d_])\w\w+")  # the same words, found faster: a run without a letter has none
 EVIDENCE_WORDS = 3  # words shown for a theme the model added
 CONFIRM = 0.35  # a rule's theme is dropped when the model gives it less than this
-ADD = 0.70  # a theme no rule found is added when the model gives it this much or more
+ADD = 0.80  # a theme no rule found is added when the model gives it this much or more
 # Words that weigh for a theme but tell a reader nothing, left out of the evidence shown for it.
 FUNCTION_WORDS = frozenset("""
 a about after all also an and any are as at be been before being but by can could did do does done eg
@@ -229,7 +232,8 @@ def train(texts: list[str], labels: list[set[str]], themes: list[str],
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, dtype=np.float64)
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=TOKEN_PATTERN,
+                                 dtype=np.float64)
     matrix = vectorizer.fit_transform(texts)
     modelled = [t for t in themes if t not in RULES_ONLY]
     weights = np.zeros((matrix.shape[1], len(modelled)))
