@@ -553,7 +553,7 @@ def tag_text(text: str | None, tax: Taxonomy | None = None, use_prefilter: bool 
 
 def tag_texts(texts: list[str]) -> list[list[ThemeMatch]]:
     """tag_text for many texts, as imports and re-tagging need it: the theme model reads them all at once,
-    and from PARALLEL_FROM texts on the work is shared out over the machine's cores."""
+    and from PARALLEL_FROM texts on the work is shared out over one process per core."""
     distinct = list(dict.fromkeys(texts))  # plan versions repeat most texts: each is tagged once
     parallel = len(distinct) >= PARALLEL_FROM and _cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
     with _no_cycle_collection():
@@ -590,29 +590,19 @@ def _cores() -> int:
 
 
 def _tag_in_processes(texts: list[str]) -> list[tuple]:
-    """_tag_many over chunks of the texts, in this process and in one more per other core.
+    """_tag_many over chunks of the texts, in one process per core.
 
-    The other processes are forked from this one, so they read the taxonomy and the model already loaded
+    The processes are forked from this one, so they read the taxonomy and the model already loaded
     here: started afresh ("spawn") they would import the main module again, which under Streamlit is the
     page being run. They run only the tagger's Python, regex and numpy code, never DuckDB, whose threads
-    this process holds. They are started after this process has tagged the first chunk, so they inherit
-    the rules it compiled for the commonest words. Chunks go to them only while fewer than two each are
-    waiting, and this process works on the rest, so the work ends about evenly."""
-    workers = _cores() - 1
+    this process holds. This process tags the first chunk before they start, so they inherit the rules
+    compiled for the commonest words; then it only hands out chunks and gathers the answers. (Tagging
+    chunks here as well was slower: taking the answers in competes with that work for this process.)"""
     chunks = [texts[i:i + PARALLEL_CHUNK] for i in range(0, len(texts), PARALLEL_CHUNK)]
-    results: list = [None] * len(chunks)
-    pending: dict = {}
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        for index, chunk in enumerate(chunks):
-            for done in [i for i, future in pending.items() if future.done()]:
-                results[done] = pending.pop(done).result()
-            if index and len(pending) < 2 * workers:  # after the first chunk: the processes inherit its rules
-                pending[index] = pool.submit(_tag_many, chunk)
-            else:
-                results[index] = _tag_many(chunk)
-        for index, future in pending.items():
-            results[index] = future.result()
-    return [tags for chunk in results for tags in chunk]
+    first = _tag_many(chunks[0])
+    with ProcessPoolExecutor(_cores(), mp_context=multiprocessing.get_context("fork")) as pool:
+        rest = list(pool.map(_tag_many, chunks[1:]))
+    return [tags for chunk in (first, *rest) for tags in chunk]
 
 
 def tagging_accuracy(path: str | Path = ACCURACY_FILE) -> pd.DataFrame:
