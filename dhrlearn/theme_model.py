@@ -32,6 +32,12 @@ MODEL_FILE = config.REFERENCE_DIR / "theme_model.npz"
 # of a theme, and as evidence it would only puzzle a reader.
 TOKEN_PATTERN = r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"  # as scikit-learn is told to read a text
 TOKEN = re.compile(r"(?=\w*[^\W\d_])\w\w+")  # the same words, found faster: a run without a letter has none
+# Staff named in update logs ("DS B. Sample", "(Dr P. Marsh)"): a surname that is also a word ("Sample",
+# "Brief") says nothing of what the text is about, and shown as evidence it would show a person's name. An
+# initial with a capitalised name after it, with a title or not, is read as a blank (not after "&" or "/":
+# "L&D. Measure: 90%" keeps its words).
+STAFF_NAME = re.compile(r"(?<![\w&/.])(?:(?:Dr|DS|DC|DI|DCI|Sgt|PC|PS|Insp|Cllr|Mr|Mrs|Ms|Miss|Prof)\.?\s)?"
+                        r"(?:[A-Z]\.\s?){1,3}(?:Ma?c|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 EVIDENCE_WORDS = 3  # words shown for a theme the model added
 CONFIRM = 0.35  # a rule's theme is dropped when the model gives it less than this
 ADD = 0.80  # a theme no rule found is added when the model gives it this much or more
@@ -44,6 +50,11 @@ we were what when where which who will with would
 """.split())
 # Topic themes the model leaves to the rules: "toxic trio" is labelled only where the text names it.
 RULES_ONLY = ("toxic_trio",)
+
+
+def prepared(text: str) -> str:
+    """A text as the model reads it, in training and after: staff names blanked, lower case."""
+    return STAFF_NAME.sub(" ", text).lower()
 
 
 class ThemeModelError(ValueError):
@@ -82,7 +93,7 @@ class ThemeModel:
         self._pair_rows = np.array([row for row, _ in pairs], dtype=np.intp)[order]
 
     def probabilities(self, lowered: str) -> np.ndarray:
-        """The model's probability of each of its themes for a lower-cased text."""
+        """The model's probability of each of its themes for a text as `prepared` gives it."""
         return 1.0 / (1.0 + np.exp(-np.array(self._scores(self._counts(lowered)))))
 
     def _counts(self, lowered: str) -> dict[int, int]:
@@ -108,7 +119,7 @@ class ThemeModel:
         return (values @ self.weights[rows] + self.intercepts).tolist()
 
     def readings(self, lowered_texts: list[str]) -> list[Reading]:
-        """The model's reading of many lower-cased texts at once. Only the tokenising is done text by text:
+        """The model's reading of many texts (as `prepared` gives them) at once. Only the tokenising is done text by text:
         counting words and word pairs, weighting them and scoring are a few array operations over all the
         texts, where one text at a time they would cost more in calls than in arithmetic."""
         get = self.vocabulary.get
@@ -150,7 +161,7 @@ class ThemeModel:
                 np.concatenate((owners[known], owners[:-1][paired][hit])))
 
     def reading(self, lowered: str) -> Reading:
-        """The model's reading of one lower-cased text (`readings` for many)."""
+        """The model's reading of one text as `prepared` gives it (`readings` for many)."""
         counts = self._counts(lowered)
         scores = self._scores(counts)
         sure = tuple(c for c, score in enumerate(scores) if score >= self._add_logit)
@@ -160,7 +171,7 @@ class ThemeModel:
         """The topic themes found by the rules (theme -> matched words), as the model reads them: those it
         doubts dropped, those it is sure of added with their strongest words. `reading`: the text's, when
         worked out with other texts' (`readings`)."""
-        scores, sure, vector = reading or self.reading(text.lower())
+        scores, sure, vector = reading or self.reading(prepared(text))
         reviewed = dict(found)
         for theme, matched in found.items():
             column = self._column.get(theme)
@@ -232,8 +243,8 @@ def train(texts: list[str], labels: list[set[str]], themes: list[str],
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, token_pattern=TOKEN_PATTERN,
-                                 dtype=np.float64)
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, preprocessor=prepared,
+                                 token_pattern=TOKEN_PATTERN, dtype=np.float64)
     matrix = vectorizer.fit_transform(texts)
     modelled = [t for t in themes if t not in RULES_ONLY]
     weights = np.zeros((matrix.shape[1], len(modelled)))

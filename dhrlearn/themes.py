@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - other Python versions
 
 from dhrlearn import config, theme_model as theme_model_module
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
-from dhrlearn.theme_model import Reading, ThemeModel, ThemeModelError, theme_model
+from dhrlearn.theme_model import Reading, ThemeModel, ThemeModelError, prepared, theme_model
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 ACCURACY_FILE = config.REFERENCE_DIR / "theme_accuracy.csv"
@@ -581,7 +581,7 @@ def _tag_many(texts: list[str]) -> list[tuple[tuple[str, str, tuple[str, ...], s
     """_tag for each text, the model's reading worked out for all of them in one go."""
     model, tax = theme_model(), taxonomy()
     wanted = [text for text in texts if text and not text.isspace()]
-    readings = dict(zip(wanted, model.readings([text.lower() for text in wanted]))) if model else {}
+    readings = dict(zip(wanted, model.readings([prepared(text) for text in wanted]))) if model else {}
     return [_tag(text, tax, True, model, readings.get(text)) if text and not text.isspace() else () for text in texts]
 
 

@@ -29,14 +29,15 @@ def tiny_model(confirm=0.1, add=0.6) -> ThemeModel:
 def test_the_text_is_read_as_scikit_learn_reads_it():
     texts = [row["text"] for row in training_rows()][:400]
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True,
-                                 token_pattern=theme_model.TOKEN_PATTERN).fit(texts)
+                                 preprocessor=theme_model.prepared, token_pattern=theme_model.TOKEN_PATTERN).fit(texts)
     model = ThemeModel(themes=("t",), words=list(vectorizer.get_feature_names_out()), idf=vectorizer.idf_,
                        weights=np.zeros((len(vectorizer.idf_), 1)), intercepts=np.zeros(1), confirm=0.1, add=0.6)
-    odd = ["Trg for GPs: 85% of staff trained by 31/03/2024", "", "x", "12 2021 q3 3rd _1 1_a a_"]
+    odd = ["Trg for GPs: 85% of staff trained by 31/03/2024", "", "x", "12 2021 q3 3rd _1 1_a a_",
+           "01/06/2024 (DS B. Sample): dip sample of 20 cases. Lead: L&D. Measure: 90%"]
     expected = vectorizer.transform(texts + odd).toarray()
     assert not any(word.isdigit() for word in vectorizer.get_feature_names_out())
     for text, row in zip(texts + odd, expected):
-        rows, values = model._values(model._counts(text.lower())) if text.strip() else ([], [])
+        rows, values = model._values(model._counts(theme_model.prepared(text))) if text.strip() else ([], [])
         got = np.zeros(len(row))
         got[rows] = values
         assert np.allclose(got, row, atol=1e-12), text
@@ -46,7 +47,7 @@ def test_many_texts_read_at_once_score_as_each_read_alone():
     """`readings` counts words and pairs over all the texts laid end to end: a pair must never be made of
     one text's last word and the next text's first, and a text with no known word scores its intercepts."""
     model = load(theme_model.MODEL_FILE)
-    texts = [row["text"].lower() for row in training_rows()][:300]
+    texts = [theme_model.prepared(row["text"]) for row in training_rows()][:300]
     pair = next(w for w in model.words if " " in w)  # a known pair split over two texts, then kept whole
     texts += [pair.split(" ")[0], pair.split(" ")[1], "", "zzqx", pair, f"{pair} {pair} {pair}"]
     together = model.readings(texts)
@@ -84,7 +85,7 @@ def test_a_saved_model_reads_as_the_one_trained(tmp_path):
     loaded = load(tmp_path / "model.npz")
     assert loaded.themes == trained.themes and "toxic_trio" not in loaded.themes
     for row in rows[:50]:
-        lowered = row["text"].lower()
+        lowered = theme_model.prepared(row["text"])
         assert np.allclose(loaded.probabilities(lowered), trained.probabilities(lowered), atol=1e-4)
 
 
@@ -106,7 +107,7 @@ def test_the_tagger_reads_the_rules_topic_themes_again_with_the_model():
     changed = 0
     for text in [row["text"] for row in training_rows()][:300]:
         rules = themes.topic_themes(text, use_model=False)
-        p = dict(zip(model.themes, model.probabilities(text.lower())))
+        p = dict(zip(model.themes, model.probabilities(theme_model.prepared(text))))
         expected = {t for t in rules if p.get(t, 1.0) >= model.confirm} | {t for t, q in p.items() if q >= model.add}
         assert themes.topic_themes(text) == expected, text
         changed += expected != rules
@@ -237,3 +238,11 @@ def test_bulk_tagging_turns_the_cycle_collector_back_on_even_when_it_fails(monke
     with pytest.raises(ZeroDivisionError):
         themes.tag_texts(["Staff trained in DASH, another text"])
     assert gc.isenabled()
+
+
+def test_staff_named_in_a_log_are_not_read_but_other_words_after_initials_are():
+    read = theme_model.prepared("01/06/2024 (DS B. Sample): dip sample done; Dr P. Marsh and J. Brief-Holt told. "
+                                "Lead: L&D. Measure: 90%. Update from Sgt K. O'Neil.")
+    assert "sample: dip sample" not in read and read.count("sample") == 1
+    assert not any(name in read for name in ("marsh", "brief", "holt", "neil"))
+    assert "l&d. measure" in read and "dip sample done" in read
