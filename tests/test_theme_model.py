@@ -1,6 +1,7 @@
 """The theme model: its reading of a text matches scikit-learn's, it confirms, drops and adds themes at its
 thresholds with the words that weighed most, the shipped file is what the labelled texts train, and a
 changed model makes stored tags stale."""
+import gc
 import sys
 from pathlib import Path
 
@@ -167,9 +168,6 @@ def test_each_theme_says_whether_the_rules_or_the_model_found_it():
     assert added == {("topic", "training"): "model", ("home_office", "ho_training"): "model"}
     matched = {(m.axis, m.theme): m.source for m in themes.tag_text("Deliver a 7-minute briefing")}
     assert matched == {("topic", "training"): "rules", ("home_office", "ho_training"): "rules"}
-    # A Home Office theme fed by a rule's topic theme and a model-added one has words a rule matched.
-    mixed = themes.tag_texts(["Poor take up; the staff sessions will be re-run in May. Deliver a 7-minute briefing"])[0]
-    assert all(m.source == "rules" for m in mixed if m.theme in ("training", "ho_training"))
 
 
 def test_a_broken_model_file_is_named_with_how_to_rebuild_it(tmp_path):
@@ -230,7 +228,6 @@ def test_a_theme_taken_out_of_the_taxonomy_is_not_brought_back_by_the_model(tmp_
 
 
 def test_bulk_tagging_turns_the_cycle_collector_back_on_even_when_it_fails(monkeypatch):
-    import gc
     assert gc.isenabled()
     assert themes.tag_texts(["Staff trained in DASH"]) == [themes.tag_text("Staff trained in DASH")]
     assert gc.isenabled()
