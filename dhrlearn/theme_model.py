@@ -36,10 +36,12 @@ TOKEN = re.compile(r"(?=\w*[^\W\d_])\w\w+")  # the same words, found faster: a r
 # "Brief") says nothing of what the text is about, and shown as evidence it would show a person's name. An
 # initial with a capitalised name after it, with a title or not, is read as a blank (not after "&" or "/":
 # "L&D. Measure: 90%" keeps its words).
+_SURNAME_START = r"(?:Ma?c|O')?[A-Z][a-z]"
 STAFF_NAME = re.compile(r"(?<![\w&/.])(?:(?:Dr|DS|DC|DI|DCI|Sgt|PC|PS|Insp|Cllr|Mr|Mrs|Ms|Miss|Prof)\.?\s)?"
-                        r"(?:[A-Z]\.\s?){1,3}(?:Ma?c|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
-# Part of every such name, found fast (it begins with a plain "."): most texts have none and skip the above.
-_NAME_HINT = re.compile(r"\.(?<=[A-Z]\.)\s?(?:Ma?c|O')?[A-Z][a-z]")
+                        r"(?:[A-Z]\.\s?){1,3}" + _SURNAME_START + r"+(?:-[A-Z][a-z]+)?\b")
+# The last initial and the start of the surname, found fast (the pattern begins with a plain "."): most texts
+# have none, and skip STAFF_NAME.
+_NAME_HINT = re.compile(r"\.(?<=[A-Z]\.)\s?" + _SURNAME_START)
 EVIDENCE_WORDS = 3  # words shown for a theme the model added
 CONFIRM = 0.35  # a rule's theme is dropped when the model gives it less than this
 ADD = 0.80  # a theme no rule found is added when the model gives it this much or more
@@ -94,13 +96,13 @@ class ThemeModel:
         self._pair_codes = codes[order]
         self._pair_rows = np.array([row for row, _ in pairs], dtype=np.intp)[order]
 
-    def probabilities(self, lowered: str) -> np.ndarray:
+    def probabilities(self, read: str) -> np.ndarray:
         """The model's probability of each of its themes for a text as `prepared` gives it."""
-        return 1.0 / (1.0 + np.exp(-np.array(self._scores(self._counts(lowered)))))
+        return 1.0 / (1.0 + np.exp(-np.array(self._scores(self._counts(read)))))
 
-    def _counts(self, lowered: str) -> dict[int, int]:
+    def _counts(self, read: str) -> dict[int, int]:
         """How often each word and word pair of the model occurs in the text (scikit-learn's tokens)."""
-        tokens = TOKEN.findall(lowered)
+        tokens = TOKEN.findall(read)
         counts = Counter(map(self.vocabulary.get, tokens + list(map("{} {}".format, tokens, tokens[1:]))))
         counts.pop(None, None)  # words the model has not learnt
         return counts
@@ -120,12 +122,12 @@ class ThemeModel:
         rows, values = self._values(counts)
         return (values @ self.weights[rows] + self.intercepts).tolist()
 
-    def readings(self, lowered_texts: list[str]) -> list[Reading]:
-        """The model's reading of many texts (as `prepared` gives them) at once. Only the tokenising is done text by text:
-        counting words and word pairs, weighting them and scoring are a few array operations over all the
+    def readings(self, read_texts: list[str]) -> list[Reading]:
+        """The model's reading of many texts (as `prepared` gives them) at once. Only the tokenising is done
+        text by text: counting words and word pairs, weighting them and scoring are a few array operations over all the
         texts, where one text at a time they would cost more in calls than in arithmetic."""
         get = self.vocabulary.get
-        token_rows = [list(map(get, TOKEN.findall(text), repeat(-1))) for text in lowered_texts]
+        token_rows = [list(map(get, TOKEN.findall(text), repeat(-1))) for text in read_texts]
         lengths = np.fromiter(map(len, token_rows), dtype=np.intp, count=len(token_rows))
         rows = np.fromiter(chain.from_iterable(token_rows), dtype=np.int64, count=int(lengths.sum()))
         del token_rows
@@ -162,9 +164,9 @@ class ThemeModel:
         return (np.concatenate((rows[known], self._pair_rows[at[hit]])),
                 np.concatenate((owners[known], owners[:-1][paired][hit])))
 
-    def reading(self, lowered: str) -> Reading:
+    def reading(self, read: str) -> Reading:
         """The model's reading of one text as `prepared` gives it (`readings` for many)."""
-        counts = self._counts(lowered)
+        counts = self._counts(read)
         scores = self._scores(counts)
         sure = tuple(c for c, score in enumerate(scores) if score >= self._add_logit)
         return Reading(scores, sure, self._values(counts) if sure else None)

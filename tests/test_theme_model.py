@@ -86,8 +86,8 @@ def test_a_saved_model_reads_as_the_one_trained(tmp_path):
     loaded = load(tmp_path / "model.npz")
     assert loaded.themes == trained.themes and "toxic_trio" not in loaded.themes
     for row in rows[:50]:
-        lowered = theme_model.prepared(row["text"])
-        assert np.allclose(loaded.probabilities(lowered), trained.probabilities(lowered), atol=1e-4)
+        read = theme_model.prepared(row["text"])
+        assert np.allclose(loaded.probabilities(read), trained.probabilities(read), atol=1e-4)
 
 
 def test_the_shipped_model_is_what_the_labelled_texts_train():
@@ -164,7 +164,8 @@ def test_processes_tag_with_the_theme_files_this_process_reads(tmp_path, monkeyp
 
 
 def test_each_theme_says_whether_the_rules_or_the_model_found_it():
-    added = {(m.axis, m.theme): m.source for m in themes.tag_text("Poor take up; the staff sessions will be re-run in May.")}
+    update = "Poor take up; the staff sessions will be re-run in May."
+    added = {(m.axis, m.theme): m.source for m in themes.tag_text(update)}
     assert added == {("topic", "training"): "model", ("home_office", "ho_training"): "model"}
     matched = {(m.axis, m.theme): m.source for m in themes.tag_text("Deliver a 7-minute briefing")}
     assert matched == {("topic", "training"): "rules", ("home_office", "ho_training"): "rules"}
