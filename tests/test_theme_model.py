@@ -94,9 +94,26 @@ def test_the_shipped_model_is_what_the_labelled_texts_train():
     """Retrain with `.venv/bin/python scripts/train_theme_model.py` after changing labels, then re-tag."""
     shipped, fresh = load(theme_model.MODEL_FILE), trained_model()
     assert shipped.themes == fresh.themes and shipped.words == fresh.words
-    assert (shipped.confirm, shipped.add) == pytest.approx((fresh.confirm, fresh.add))
+    assert np.allclose(shipped.confirm, fresh.confirm) and np.allclose(shipped.add, fresh.add)
     assert np.allclose(shipped.weights, fresh.weights, atol=1e-4)
     assert np.allclose(shipped.intercepts, fresh.intercepts, atol=1e-4)
+
+
+def test_a_theme_of_its_own_thresholds_is_read_at_them_and_the_rest_at_the_shared_pair(tmp_path):
+    model = load(theme_model.MODEL_FILE)
+    for theme, confirm, add in zip(model.themes, model.confirm, model.add):
+        assert (confirm, add) == pytest.approx(theme_model.OWN_THRESHOLDS.get(theme, (theme_model.CONFIRM, theme_model.ADD)))
+    # A text the model gives information sharing between the shared add threshold and its own is added.
+    column = model.themes.index("information_sharing")
+    text = "Operation Encompass now live in all schools."
+    p = model.probabilities(theme_model.prepared(text))[column]
+    assert theme_model.OWN_THRESHOLDS["information_sharing"][1] <= p < theme_model.ADD
+    assert "information_sharing" in model.review(text, {})
+    # A file of one shared pair (as saved before thresholds were per theme) still loads, for every theme.
+    older = tmp_path / "older.npz"
+    with np.load(theme_model.MODEL_FILE) as data:
+        np.savez(older, **{**data, "thresholds": np.array([0.35, 0.80], dtype=np.float32)})
+    assert np.allclose(load(older).confirm, 0.35) and np.allclose(load(older).add, 0.80)
 
 
 def test_the_model_never_learns_from_held_out_texts():
@@ -109,7 +126,8 @@ def test_the_tagger_reads_the_rules_topic_themes_again_with_the_model():
     for text in [row["text"] for row in training_rows()][:300]:
         rules = themes.topic_themes(text, use_model=False)
         p = dict(zip(model.themes, model.probabilities(theme_model.prepared(text))))
-        expected = {t for t in rules if p.get(t, 1.0) >= model.confirm} | {t for t, q in p.items() if q >= model.add}
+        confirm, add = dict(zip(model.themes, model.confirm)), dict(zip(model.themes, model.add))
+        expected = {t for t in rules if p.get(t, 1.0) >= confirm.get(t, 0.0)} | {t for t, q in p.items() if q >= add[t]}
         assert themes.topic_themes(text) == expected, text
         changed += expected != rules
     assert changed  # the model does change some answers
@@ -130,7 +148,7 @@ def test_many_texts_are_tagged_alike_in_several_processes(monkeypatch):
     texts = [row["text"] for row in training_rows()][:400] + ["", "Complete", "  "]
     texts += texts[:50]  # repeated texts are tagged once and answered for every place they occur
     serial = themes.tag_texts(texts)
-    assert serial == [themes.tag_text(text) for text in texts]
+    assert serial == [tuple(themes.tag_text(text)) for text in texts]  # plain tuples of ThemeMatch's fields
     monkeypatch.setattr(themes, "PARALLEL_FROM", 100)
     monkeypatch.setattr(themes, "PARALLEL_CHUNK", 30)
     monkeypatch.setattr(themes, "_cores", lambda: 3)
@@ -157,7 +175,7 @@ def test_processes_tag_with_the_theme_files_this_process_reads(tmp_path, monkeyp
         monkeypatch.setattr(themes, "PARALLEL_CHUNK", 5)
         monkeypatch.setattr(themes, "_cores", lambda: 2)
         tagged = themes.tag_texts(["Ask about Armed Forces service"] * 20)
-        assert all("veterans" in {m.theme for m in tags} for tags in tagged)
+        assert all("veterans" in {theme for _, theme, _, _ in tags} for tags in tagged)
     finally:
         monkeypatch.undo()
         themes.reload_taxonomy()
@@ -207,7 +225,7 @@ def test_without_a_model_file_the_rules_stand_alone(tmp_path, monkeypatch):
     themes.reload_taxonomy()
     try:
         texts = [row["text"] for row in training_rows()][:200]
-        assert themes.tag_texts(texts) == [themes.tag_text(t, use_model=False) for t in texts]
+        assert themes.tag_texts(texts) == [tuple(themes.tag_text(t, use_model=False)) for t in texts]
     finally:
         monkeypatch.undo()
         themes.reload_taxonomy()
@@ -230,7 +248,7 @@ def test_a_theme_taken_out_of_the_taxonomy_is_not_brought_back_by_the_model(tmp_
 
 def test_bulk_tagging_turns_the_cycle_collector_back_on_even_when_it_fails(monkeypatch):
     assert gc.isenabled()
-    assert themes.tag_texts(["Staff trained in DASH"]) == [themes.tag_text("Staff trained in DASH")]
+    assert themes.tag_texts(["Staff trained in DASH"]) == [tuple(themes.tag_text("Staff trained in DASH"))]
     assert gc.isenabled()
     monkeypatch.setattr(themes, "_tag_many", lambda texts: 1 / 0)
     with pytest.raises(ZeroDivisionError):
