@@ -555,7 +555,7 @@ def tag_texts(texts: list[str]) -> list[tuple[tuple[str, str, tuple[str, ...], s
     """tag_text for many texts, as imports and re-tagging need it: the theme model reads them all at once,
     and from PARALLEL_FROM texts on the work is shared out over one process per core. Each text's matches
     are plain tuples of ThemeMatch's fields (axis, theme, matched, source), as the processes send them:
-    made into named tuples here, after the processes finish, 150,000 texts would wait 1-2 s more."""
+    made into named tuples here, after the processes finish, 150,000 texts would wait about a second more."""
     distinct = list(dict.fromkeys(texts))  # plan versions repeat most texts: each is tagged once
     parallel = len(distinct) >= PARALLEL_FROM and _cores() > 1 and "fork" in multiprocessing.get_all_start_methods()
     with _no_cycle_collection():

@@ -102,7 +102,8 @@ def test_the_shipped_model_is_what_the_labelled_texts_train():
 def test_a_theme_of_its_own_thresholds_is_read_at_them_and_the_rest_at_the_shared_pair(tmp_path):
     model = load(theme_model.MODEL_FILE)
     for theme, confirm, add in zip(model.themes, model.confirm, model.add):
-        assert (confirm, add) == pytest.approx(theme_model.OWN_THRESHOLDS.get(theme, (theme_model.CONFIRM, theme_model.ADD)))
+        own = theme_model.OWN_THRESHOLDS.get(theme, (theme_model.CONFIRM, theme_model.ADD))
+        assert (confirm, add) == pytest.approx(own)
     # A text the model gives information sharing between the shared add threshold and its own is added.
     column = model.themes.index("information_sharing")
     text = "Operation Encompass now live in all schools."
