@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -236,7 +237,8 @@ def load(path: str | Path = MODEL_FILE) -> ThemeModel:
                 words=[str(w) for w in data["words"]],
                 idf=data["idf"].astype(np.float64), weights=data["weights"].astype(np.float64),
                 intercepts=data["intercepts"].astype(np.float64), confirm=confirm, add=add)
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # a zip that is not one is a ValueError too
+    # A file that is not a zip is a ValueError; one cut short (a copy interrupted) is a BadZipFile.
+    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as exc:
         raise ThemeModelError(f"{path}: cannot be read as a theme model ({exc}); {rebuild}") from exc
     rows, columns = model.weights.shape if model.weights.ndim == 2 else (-1, -1)
     if rows != len(model.words) or rows != len(model.idf) or columns != len(model.themes) != len(model.intercepts):

@@ -192,9 +192,10 @@ def test_each_theme_says_whether_the_rules_or_the_model_found_it():
 
 def test_a_broken_model_file_is_named_with_how_to_rebuild_it(tmp_path):
     broken = tmp_path / "theme_model.npz"
-    broken.write_bytes(b"not a model")
-    with pytest.raises(theme_model.ThemeModelError, match=r"theme_model\.npz: cannot be read .*train_theme_model\.py"):
-        load(broken)
+    for wrong in (b"not a model", theme_model.MODEL_FILE.read_bytes()[:100]):  # another kind of file; one cut short
+        broken.write_bytes(wrong)
+        with pytest.raises(theme_model.ThemeModelError, match=r"theme_model\.npz: cannot be read .*train_theme_model\.py"):
+            load(broken)
     model = tiny_model()
     model.words = model.words[:2]  # weights for three words
     save(model, broken)
