@@ -222,6 +222,25 @@ def test_the_retag_command_stops_on_a_broken_model_and_changes_nothing(tmp_path,
     assert con.execute("SELECT count(*) FROM theme_match").fetchone() == before
 
 
+def test_an_import_with_a_broken_model_fails_with_its_reason_and_stores_nothing(tmp_path, monkeypatch):
+    con = db.connect(tmp_path / "store.duckdb")
+    broken = tmp_path / "theme_model.npz"
+    broken.write_bytes(theme_model.MODEL_FILE.read_bytes()[:100])  # a copy cut short
+    monkeypatch.setattr(theme_model, "MODEL_FILE", broken)
+    themes.reload_taxonomy()
+    try:
+        result = review.import_file(con, SEED_CSV)
+    finally:
+        monkeypatch.undo()
+        themes.reload_taxonomy()
+    assert result.outcome == "failed"
+    assert "seed_home_office.csv: not stored, nothing was changed" in result.message
+    assert "theme_model.npz: cannot be read" in result.message and "train_theme_model.py" in result.message
+    assert con.execute("SELECT count(*) FROM plan_version").fetchone() == (0,)
+    assert con.execute("SELECT outcome FROM import_log").fetchall() == [("failed",)]
+    assert review.import_file(con, SEED_CSV).outcome == "imported"  # with the model back, the same file goes in
+
+
 def test_without_a_model_file_the_rules_stand_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(theme_model, "MODEL_FILE", tmp_path / "absent.npz")
     themes.reload_taxonomy()
