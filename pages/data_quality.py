@@ -11,17 +11,21 @@ selected = filters.current()
 
 if data.rules_changed():
     with st.container(border=True):
-        st.warning("The theme rules (`data/reference/themes.csv`, `uptake_phrases.csv`) have changed since "
-                   "these plans were tagged, so theme, toxic trio and training-uptake figures follow the old "
-                   "rules. Re-tag to bring them up to date.", icon=":material/sync_problem:")
+        st.warning("The theme rules (`data/reference/themes.csv`, `theme_model.npz`, `uptake_phrases.csv`) have "
+                   "changed since these plans were tagged, so theme, toxic trio and training-uptake figures follow "
+                   "the old rules. Re-tag to bring them up to date.", icon=":material/sync_problem:")
         if st.button("Re-tag every plan now", type="primary", key="retag",
                      help="Theme matches, uptake evidence and recurring groups are rebuilt in one go; "
                           "about 25 seconds for 10,000 cases. Nothing else changes."):
-            with st.spinner("Re-tagging every stored plan ..."):
-                counts = data.retag()
-            st.toast(f"Re-tagged: {counts['theme_match']:,} theme matches, "
-                     f"{counts['uptake_evidence']:,} uptake passages.")
-            st.rerun()
+            try:
+                with st.spinner("Re-tagging every stored plan ..."):
+                    counts = data.retag()
+            except ValueError as exc:  # a theme file cannot be used: named, with how to mend it; nothing changed
+                st.error(f"**Not re-tagged; nothing was changed.** {exc}", icon=":material/error:")
+            else:
+                st.toast(f"Re-tagged: {counts['theme_match']:,} theme matches, "
+                         f"{counts['uptake_evidence']:,} uptake passages.")
+                st.rerun()
 
 no_target = data.query("no_target_date", selected)
 unknown = data.query("unknown_agencies", selected)

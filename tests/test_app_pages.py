@@ -181,6 +181,27 @@ def test_data_quality_offers_a_retag_when_the_theme_rules_changed(app, database,
     assert not stale(app("themes"))
 
 
+def test_a_retag_with_a_broken_model_file_says_so_and_changes_nothing(app, database, tmp_path, monkeypatch):
+    from dhrlearn import theme_model, themes
+    copy = tmp_path / "stale.duckdb"
+    copy.write_bytes(database.read_bytes())
+    monkeypatch.setenv("DHR_DB", str(copy))
+    broken = tmp_path / "theme_model.npz"
+    broken.write_bytes(theme_model.MODEL_FILE.read_bytes()[:100])  # a copy cut short
+    monkeypatch.setattr(theme_model, "MODEL_FILE", broken)
+    themes.reload_taxonomy()
+    try:
+        at = app("data_quality")
+        at.button(key="retag").click().run()
+        assert not at.exception
+        assert any("Not re-tagged; nothing was changed" in e.value and "train_theme_model.py" in e.value
+                   for e in at.error)
+        assert any("theme rules" in w.value for w in at.warning)  # still stale
+    finally:
+        monkeypatch.undo()
+        themes.reload_taxonomy()
+
+
 def test_import_previews_reports_bad_files_and_commits(app, database, tmp_path, monkeypatch):
     copy = tmp_path / "import.duckdb"
     copy.write_bytes(database.read_bytes())
