@@ -17,6 +17,11 @@ MAX_FILE_BYTES = 25 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 
 
+class ReferenceFileError(ValueError):
+    """A file of data/reference/ that tagging follows (themes.csv, theme_model.npz, uptake_phrases.csv) cannot be
+    used; the message names the file, and where and how to mend it."""
+
+
 def database_path(option: str | os.PathLike | None = None) -> Path:
     """The database file: an explicit option, else $DHR_DB, else data/dhr.duckdb."""
     return Path(option or os.environ.get("DHR_DB") or DEFAULT_DB)

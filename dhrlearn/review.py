@@ -13,11 +13,10 @@ import duckdb
 import pandas as pd
 
 from dhrlearn import importers
+from dhrlearn.config import ReferenceFileError
 from dhrlearn.model import ImportFailed, ParsedPlan, Provenance
 from dhrlearn.normalise.plan import normalise_plan
 from dhrlearn.store.commit import ImportResult, commit_plans, find_duplicate, log_failure
-from dhrlearn.theme_model import ThemeModelError
-from dhrlearn.themes import TaxonomyError
 
 # Columns of the actions preview a person may correct; the rest are derived.
 EDITABLE = ("level", "lead_agency_raw", "target_date_raw", "status_raw")
@@ -184,7 +183,7 @@ def commit(con: duckdb.DuckDBPyConnection, preview: FilePreview) -> ImportResult
     except duckdb.Error as exc:  # rolled back and logged by commit_plans
         return ImportResult(preview.name, "failed",
                             f"{preview.name}: could not be stored ({exc}); nothing was changed")
-    except (TaxonomyError, ThemeModelError) as exc:  # the theme files cannot be used: rolled back likewise
+    except ReferenceFileError as exc:  # a file the tagging follows cannot be used: rolled back likewise
         return ImportResult(preview.name, "failed", f"{preview.name}: not stored, nothing was changed: {exc}")
 
 

@@ -68,7 +68,7 @@ def prepared(text: str) -> str:
     return (STAFF_NAME.sub(" ", text) if _NAME_HINT.search(text) else text).lower()
 
 
-class ThemeModelError(ValueError):
+class ThemeModelError(config.ReferenceFileError):
     """The model file cannot be used; the message names the file and how to rebuild it."""
 
 

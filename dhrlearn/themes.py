@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - other Python versions
 
 from dhrlearn import config, theme_model as theme_model_module
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
-from dhrlearn.theme_model import Reading, ThemeModel, ThemeModelError, prepared, theme_model
+from dhrlearn.theme_model import Reading, ThemeModel, prepared, theme_model
 
 THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 ACCURACY_FILE = config.REFERENCE_DIR / "theme_accuracy.csv"
@@ -46,7 +46,7 @@ PARALLEL_CHUNK = 2_500  # texts handed out at a time
 LAYOUTS_KEPT = 50_000  # sets of matched themes whose output order is remembered (see Taxonomy.layout)
 
 
-class TaxonomyError(ValueError):
+class TaxonomyError(config.ReferenceFileError):
     """The themes file cannot be used; the message names the file and line."""
 
 
@@ -868,10 +868,13 @@ def run_cli(args) -> int:
     """`python -m dhrlearn retag`: rebuild derived tables after the taxonomy or phrases change."""
     from dhrlearn.store.db import connect
 
+    from dhrlearn.uptake import phrases
+
     try:
         reload_taxonomy()
         theme_model()
-    except (TaxonomyError, ThemeModelError) as exc:
+        phrases()
+    except config.ReferenceFileError as exc:
         print(f"error: {exc}")
         return 2
     con = connect(args.db)

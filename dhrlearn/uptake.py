@@ -25,7 +25,7 @@ _CONTEXT = re.compile(
 _CLAUSE_BREAK = re.compile(r"(?<=[.!?])\s+|;|\n+")
 
 
-class UptakePhrasesError(ValueError):
+class UptakePhrasesError(config.ReferenceFileError):
     """The phrases file cannot be used; the message names the file and line."""
 
 

@@ -1,6 +1,7 @@
 """Data quality: what needs a person's look, and where it came from."""
 import streamlit as st
 
+from dhrlearn.config import ReferenceFileError
 from dhrlearn.normalise.agencies import AgencyDirectory, reload_default_directory
 from dhrlearn.store.aliases import apply_alias
 from ui import components as ui
@@ -20,7 +21,7 @@ if data.rules_changed():
             try:
                 with st.spinner("Re-tagging every stored plan ..."):
                     counts = data.retag()
-            except ValueError as exc:  # a theme file cannot be used: named, with how to mend it; nothing changed
+            except ReferenceFileError as exc:  # named, with how to mend it; the tags are swapped in only at the end
                 st.error(f"**Not re-tagged; nothing was changed.** {exc}", icon=":material/error:")
             else:
                 st.toast(f"Re-tagged: {counts['theme_match']:,} theme matches, "

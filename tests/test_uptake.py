@@ -66,3 +66,29 @@ def test_bad_phrases_file_names_file_and_line(tmp_path):
     path.write_text("polarity,needs_context,pattern\nnegative,maybe,x\n")
     with pytest.raises(UptakePhrasesError, match=r"line 2: needs_context must be yes or no"):
         load_phrases(path)
+
+
+def test_a_broken_phrases_file_stops_an_import_and_a_retag_with_its_reason(tmp_path, monkeypatch, capsys):
+    import argparse
+    from pathlib import Path
+
+    from dhrlearn import review, themes, uptake
+    from dhrlearn.store import db
+
+    seed = Path(__file__).parent / "fixtures" / "tabular" / "seed_home_office.csv"
+    con = db.connect(tmp_path / "store.duckdb")
+    broken = tmp_path / "uptake_phrases.csv"
+    broken.write_text("polarity,needs_context,pattern\nvery poor,yes,take up\n", encoding="utf-8")
+    monkeypatch.setattr(uptake, "PHRASES_FILE", broken)
+    uptake.phrases.cache_clear()
+    try:
+        result = review.import_file(con, seed)
+        assert result.outcome == "failed" and "not stored, nothing was changed" in result.message
+        assert "uptake_phrases.csv, line 2: polarity 'very poor'" in result.message
+        assert con.execute("SELECT count(*) FROM plan_version").fetchone() == (0,)
+        con.close()
+        assert themes.run_cli(argparse.Namespace(db=tmp_path / "store.duckdb")) == 2
+        assert "uptake_phrases.csv, line 2" in capsys.readouterr().out
+    finally:
+        monkeypatch.undo()
+        uptake.phrases.cache_clear()
