@@ -65,27 +65,14 @@ selected AS MATERIALIZED (
     WHERE (len($levels) = 0 OR list_contains($levels, ch.level))
       AND action_matches(ch.action_id, ch.recommendation_id, $agencies, $agency_types, $themes)
 ),
--- Each kind's list runs case by case (partnership, reference): the cases holding its first $limit
--- rows are found from counts per case, so only their rows are sorted by recommendation and action.
-per_case AS (
-    SELECT change_order, case_id, count(*) AS rows FROM selected GROUP BY ALL
-),
-case_cutoff AS (
-    SELECT p.change_order, p.case_id, c.reference, c.partnership,
-           sum(p.rows) OVER (PARTITION BY p.change_order ORDER BY c.partnership, c.reference) - p.rows AS rows_before,
-           sum(p.rows) OVER (PARTITION BY p.change_order) AS change_total
-    FROM per_case p JOIN cases c ON c.case_id = p.case_id
-),
-ranked AS (
-    SELECT s.*, k.reference, k.partnership, k.change_total,
-           row_number() OVER (PARTITION BY s.change_order
-                              ORDER BY k.partnership, k.reference, s.recommendation_key, s.seq, s.action_id) AS change_row
-    FROM selected s
-    JOIN case_cutoff k ON k.change_order = s.change_order AND k.case_id = s.case_id
-    WHERE $limit IS NULL OR k.rows_before < $limit
-),
+-- Each kind's first $limit rows, case by case (partnership, reference), and how many it has in all.
+-- One window over the selected rows: cheaper than finding first the cases that hold those rows.
 kept AS (
-    SELECT * FROM ranked WHERE $limit IS NULL OR change_row <= $limit
+    SELECT s.*, c.reference, c.partnership,
+           count(*) OVER (PARTITION BY s.change_order) AS change_total
+    FROM selected s JOIN cases c ON c.case_id = s.case_id
+    QUALIFY $limit IS NULL OR row_number() OVER (PARTITION BY s.change_order
+                ORDER BY c.partnership, c.reference, s.recommendation_key, s.seq, s.action_id) <= $limit
 ),
 final AS (
     SELECT k.change, k.slip_reasons,
