@@ -1,7 +1,8 @@
 -- What changed between two dates ("since the last meeting"): actions completed, slipped, new, removed or reopened.
 -- params: date_from, date_to, partnerships, year_from, year_to, agencies, agency_types, levels, themes, limit
 -- Compares each case's plan in force at $date_from with its plan in force at $date_to, matching
--- actions by case + recommendation sort_key + action seq (see action_changes in dhrlearn/store/migrations/).
+-- actions by case + recommendation key + action seq (see action_changes and 011_unique_pairing_key in
+-- dhrlearn/store/migrations/: recommendations sharing a number, or having none, pair in plan order).
 -- Slipped: not complete or closed at $date_to and became off_track, or its target date passed
 -- in between ($date_from <= target < $date_to), or its target moved later. Unchanged actions are left out.
 -- Only the plans of cases passing the case filters are compared (actions pair within a case).
@@ -10,7 +11,7 @@
 -- Only cases whose plan in force changed between the dates are paired action by action: in a case
 -- whose plan stayed the same, an action can only have slipped by its target date passing, which
 -- its fact row says directly. Actions are ordered by their fact rows' recommendation_key (the
--- recommendation's sort_key); texts are joined only for the rows kept. Update logs (which name staff)
+-- recommendation's sort_key, then its place among those sharing it); texts are joined only for the rows kept. Update logs (which name staff)
 -- and targets as written are left out: the lists and their downloads show neither.
 WITH cases AS (
     SELECT case_id, reference, partnership

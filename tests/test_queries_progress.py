@@ -9,6 +9,7 @@ import pytest
 from dhrlearn.export import report
 from dhrlearn.export.report import ReportOptions
 from dhrlearn.filters import Filters
+from dhrlearn.store import db
 from dhrlearn.store.db import query
 from fixture_db import add_action, add_case, add_plan_version, add_recommendation, make_db
 
@@ -172,3 +173,47 @@ def test_the_reports_period_sentence_counts_every_change(fx):
     data = report.gather(con, options)
     sentence = next(s for s in report.executive_summary(con, data) if s.startswith("Between"))
     assert sentence == "Between 1 February 2023 and 1 April 2023, 1 action was completed, 5 slipped and 3 were added."
+
+
+@pytest.fixture()
+def unnumbered():
+    """Case U: three recommendations without a number, and the number 7 written twice (numbering that
+    restarts in each agency's table), in two versions; the plan order is the same in both."""
+    con = make_db()
+    u = add_case(con, "Case U", partnership="North CSP", year=2021)
+    before, after = ("in_progress", "not_started", "complete", "in_progress", "in_progress"), \
+                    ("complete", "complete", "complete", "complete", "in_progress")
+    versions = []
+    for date, statuses in (("2023-01-01", before), ("2023-03-01", after)):
+        pv = add_plan_version(con, u, date)
+        for (number, text), status in zip((("", "Train"), ("", "Policy"), ("", "Campaign"),
+                                           ("7", "Police: audit"), ("7", "Council: audit")), statuses):
+            add_action(con, add_recommendation(con, pv, number, text), f"{text} action", status=status)
+        versions.append(pv)
+    yield con, versions
+    con.close()
+
+
+def test_recommendations_sharing_a_number_pair_by_their_order(unnumbered):
+    """Not every one with every other: that listed each completion once per recommendation of its key."""
+    con, (u1, u2) = unnumbered
+    expected = [("completed", "Train action", "in_progress"), ("completed", "Policy action", "not_started"),
+                ("completed", "Police: audit action", "in_progress")]
+    df = run(con)
+    assert list(zip(df.change, df.action_text, df.before_status)) == expected
+    assert df.change_total.tolist() == [3, 3, 3]
+    versions = query(con, "progress_between_versions", **Filters(as_of=TO).params(), from_version=u1, to_version=u2)
+    assert list(zip(versions.change, versions.action_text, versions.before_status)) == expected
+
+
+def test_the_migration_gives_stored_facts_their_unique_keys(unnumbered):
+    con, _ = unnumbered
+    con.execute("UPDATE action_fact SET recommendation_key = coalesce(nullif(split_part(recommendation_key, '#', 1), ''), '')")
+    # The old pairing: each unnumbered action completed 3 times (once per action of the other version),
+    # and the first 7 twice.
+    assert len(run(con)) == 2 * 3 + 2
+    migration = next(path for n, path in db.migrations() if path.name.endswith("unique_pairing_key.sql"))
+    con.execute(migration.read_text())
+    assert con.execute("SELECT list(recommendation_key ORDER BY action_id) FROM action_fact").fetchone()[0] == \
+        ["#0001", "#0002", "#0003", "0007#0001", "0007#0002"] * 2
+    assert len(run(con)) == 3
