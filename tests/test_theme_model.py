@@ -106,7 +106,7 @@ def test_a_theme_of_its_own_thresholds_is_read_at_them_and_the_rest_at_the_share
         assert (confirm, add) == pytest.approx(own)
     # A text the model gives information sharing between the shared add threshold and its own is added.
     column = model.themes.index("information_sharing")
-    text = "Operation Encompass now live in all schools."
+    text = "Operation Encompass now live in all schools and nurseries."
     p = model.probabilities(theme_model.prepared(text))[column]
     assert theme_model.OWN_THRESHOLDS["information_sharing"][1] <= p < theme_model.ADD
     assert "information_sharing" in model.review(text, {})
