@@ -11,8 +11,9 @@
 -- Only cases whose plan in force changed between the dates are paired action by action: in a case
 -- whose plan stayed the same, an action can only have slipped by its target date passing, which
 -- its fact row says directly. Actions are ordered by their fact rows' recommendation_key (the
--- recommendation's sort_key, then its place among those sharing it); texts are joined only for the rows kept. Update logs (which name staff)
--- and targets as written are left out: the lists and their downloads show neither.
+-- recommendation's sort_key, then its place among those sharing it); texts are joined only for the rows
+-- kept. Update logs (which name staff) and targets as written are left out: the lists and their
+-- downloads show neither.
 WITH cases AS (
     SELECT case_id, reference, partnership
     FROM dhr_case WHERE case_matches(partnership, year, $partnerships, $year_from, $year_to)
@@ -58,7 +59,7 @@ passed AS (
       AND f.status NOT IN ('complete', 'closed_other')
       AND f.plan_version_id IN (SELECT to_version FROM plans WHERE from_version = to_version)
 ),
-selected AS MATERIALIZED (
+selected AS (
     SELECT ch.*,
            CASE ch.change WHEN 'completed' THEN 1 WHEN 'slipped' THEN 2 WHEN 'new' THEN 3
                           WHEN 'reopened' THEN 4 ELSE 5 END AS change_order

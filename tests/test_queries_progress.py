@@ -208,7 +208,7 @@ def test_recommendations_sharing_a_number_pair_by_their_order(unnumbered):
 
 def test_the_migration_gives_stored_facts_their_unique_keys(unnumbered):
     con, _ = unnumbered
-    con.execute("UPDATE action_fact SET recommendation_key = coalesce(nullif(split_part(recommendation_key, '#', 1), ''), '')")
+    con.execute("UPDATE action_fact SET recommendation_key = split_part(recommendation_key, '#', 1)")
     # The old pairing: each unnumbered action completed 3 times (once per action of the other version),
     # and the first 7 twice.
     assert len(run(con)) == 2 * 3 + 2

@@ -24,9 +24,5 @@ WINDOW by_recommendation AS (PARTITION BY a.recommendation_id)
 ORDER BY a.plan_version_id, a.action_id;
 
 UPDATE action_fact SET recommendation_key = k.recommendation_key
-FROM (SELECT a.action_id,
-             pairing_key(r.sort_key, r.number,
-                         dense_rank() OVER (PARTITION BY a.plan_version_id, coalesce(r.sort_key, r.number, '')
-                                            ORDER BY a.recommendation_id)) AS recommendation_key
-      FROM action a JOIN recommendation r ON r.recommendation_id = a.recommendation_id) k
+FROM action_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version)) k
 WHERE k.action_id = action_fact.action_id;
