@@ -81,6 +81,18 @@ def test_end_word_may_be_followed_by_a_date_or_aside():
     assert classify_status("", "Policy revised. Complete as of Jan 2023").status == "complete"
 
 
+def test_a_date_then_a_signature_may_follow_the_end_word():
+    # Trackers sign and date their updates: the status word is then not the last word.
+    for text in ("Audit completed in May 2025 - JB", "Completed May 2025 - JB", "Audit completed in May 2025 (JB)",
+                 "Completed 12/05/25; JB"):
+        assert classify_status("", text).status == "complete", text
+    assert classify_status("", "Delayed - revised date 3 March - KP chasing").status == "off_track"
+    # A number that is no date, or a plan, still does not decide.
+    for text in ("Completed 3 of 5 sessions - JB", "Complete 50% - rest by Dec",
+                 "Training will be completed by June 2025 - JB"):
+        assert classify_status("", text).status == "unknown", text
+
+
 def test_business_as_usual_anywhere_is_complete_with_lower_confidence():
     result = classify_status("", "Cranstoun advise that this is business as usual and in keeping with practice")
     assert result.status == "complete"

@@ -34,7 +34,8 @@ HEDGES = frozenset(
     "be being become becomes to will would should must can could may might once when until if before not".split()
 )
 # What may follow the final status word in update text: punctuation, or a short
-# aside that starts with a separator ("- to be updated", "(see minutes)"), or a date.
+# aside that starts with a separator ("- to be updated", "(see minutes)"), or a date, itself
+# followed by such an aside or not ("in May 2025 - JB", trackers sign their updates).
 _SEPARATOR_TRAILER = re.compile(r"^\s*[-–—:;,.(\[]")
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -42,7 +43,8 @@ _MONTH = (
 )
 _DATE_TRAILER = re.compile(
     rf"^[\s\-–—:,.()]*(?:(?:on|at|in|by|as\s+of)\s+)?"
-    rf"(?:\d{{1,4}}(?:[./\-]\d{{1,4}}){{0,2}}(?:st|nd|rd|th)?|{_MONTH})(?:[\s,.\-/]+(?:\d{{1,4}}(?:st|nd|rd|th)?|{_MONTH})){{0,3}}[\s.)]*$",
+    rf"(?:\d{{1,4}}(?:[./\-]\d{{1,4}}){{0,2}}(?:st|nd|rd|th)?|{_MONTH})(?:[\s,.\-/]+(?:\d{{1,4}}(?:st|nd|rd|th)?|{_MONTH})){{0,3}}"
+    r"(?:[\s.)]*$|\s*[\-–—:;,(\[])",
     re.IGNORECASE,
 )
 _MAX_TRAILER_WORDS = 10
