@@ -110,6 +110,14 @@ def test_force_not_listed_is_read_from_its_name(directory):
     assert directory.match("Wiltshire Constabulary")[0].how == "pattern"
 
 
+def test_a_unitary_council_not_listed_is_a_local_authority_but_a_regulator_is_not(directory):
+    assert canonicals(directory, "Cornwall Council") == [("Cornwall Council", "Local authority / CSP", True)]
+    assert canonicals(directory, "Northbridge Council and Northbridge Police") == [
+        ("Northbridge Council", "Local authority / CSP", True), ("Northbridge Police", "Police", True)]
+    assert canonicals(directory, "Nursing and Midwifery Council") == [("Nursing and Midwifery Council", "Other", True)]
+    assert canonicals(directory, "GMC") == [("General Medical Council", "Other", True)]
+
+
 def test_misspellings_are_read_and_marked_fuzzy(directory):
     (m,) = directory.match("West Mercia Polce")
     assert (m.ref.canonical, m.how) == ("West Mercia Police", "fuzzy")
