@@ -38,7 +38,7 @@ TOKEN = re.compile(r"(?=\w*[^\W\d_])\w\w+")  # the same words, found faster: a r
 # "Brief") says nothing of what the text is about, and shown as evidence it would show a person's name. An
 # initial with a capitalised name after it, with a title or not, is read as a blank (not after "&" or "/":
 # "L&D. Measure: 90%" keeps its words).
-_SURNAME_START = r"(?:Ma?c|O')?[A-Z][a-z]"
+_SURNAME_START = r"(?:Ma?c|O['’])?[A-Z][a-z]"
 STAFF_NAME = re.compile(r"(?<![\w&/.])(?:(?:Dr|DS|DC|DI|DCI|Sgt|PC|PS|Insp|Cllr|Mr|Mrs|Ms|Miss|Prof)\.?\s)?"
                         r"(?:[A-Z]\.\s?){1,3}" + _SURNAME_START + r"+(?:-[A-Z][a-z]+)?\b")
 # The last initial and the start of the surname, found fast (the pattern begins with a plain "."): most texts

@@ -29,6 +29,7 @@ except ImportError:  # pragma: no cover - other Python versions
     _sre = _sre_parse = None
 
 from dhrlearn import config, theme_model as theme_model_module
+from dhrlearn.normalise.text import fold_apostrophes
 from dhrlearn.store.facts import THEMES as THEME_FACTS, refresh_facts
 from dhrlearn.theme_model import Reading, ThemeModel, prepared, theme_model
 
@@ -44,6 +45,9 @@ TAG_CACHE_SIZE = 20_000  # distinct texts remembered by tag_text (plan versions 
 PARALLEL_FROM = 20_000  # texts from which tag_texts shares the work out over the cores
 PARALLEL_CHUNK = 2_500  # texts handed out at a time
 LAYOUTS_KEPT = 50_000  # sets of matched themes whose output order is remembered (see Taxonomy.layout)
+# Raise when a change to how texts are read (not to themes.csv, the model or the phrases) should re-tag stored
+# plans too: it is part of rules_fingerprint. 2: typographic apostrophes read as plain ones ("Clare’s Law").
+MATCHING_VERSION = "2"
 
 
 class TaxonomyError(config.ReferenceFileError):
@@ -486,9 +490,10 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None
     With a model, the topic themes the rules found are read again by it (see dhrlearn.theme_model), and
     a theme whose words all come from themes the model added has source "model" ("rules" otherwise);
     `reading`: the model's, when worked out for many texts at once."""
-    hits = tax.scanner.hits(text) if use_prefilter else None
+    folded = fold_apostrophes(text)
+    hits = tax.scanner.hits(folded) if use_prefilter else None
     if hits is None:
-        hits = _hits_everywhere(tax, text)
+        hits = _hits_everywhere(tax, folded)
     theme_of, exclude_of = tax.scanner.theme_of, tax.scanner.exclude_of
     words: dict[tuple[str, str], list[str]] = {}
     for rule_id, found in hits.items():
@@ -499,7 +504,7 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None
         if excluded:
             found = _without_excluded(found, excluded)
         if found:
-            words[key] = _unique([m.group() for m in found])
+            words[key] = _unique([text[m.start():m.end()] for m in found])  # as written
     added: set | tuple = ()
     if model is not None:
         reviewed = _reviewed(text, words, model, reading, tax)
@@ -727,10 +732,10 @@ def tag_plan_versions(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int
 
 
 def rules_fingerprint() -> str:
-    """A digest of the files the tagging follows: the taxonomy, the theme model and the uptake phrases."""
+    """A digest of what the tagging follows: the taxonomy, the theme model, the uptake phrases and MATCHING_VERSION."""
     from dhrlearn.uptake import PHRASES_FILE
 
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(MATCHING_VERSION.encode())
     for path in (THEMES_FILE, theme_model_module.MODEL_FILE, PHRASES_FILE):
         digest.update(Path(path).read_bytes() if Path(path).exists() else b"")
     return digest.hexdigest()

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from dhrlearn import config
+from dhrlearn.normalise.text import fold_apostrophes
 
 PHRASES_FILE = config.REFERENCE_DIR / "uptake_phrases.csv"
 POLARITIES = ("negative", "planned", "positive")  # order of precedence within a clause
@@ -82,12 +83,13 @@ def phrases() -> _Phrases:
 
 
 def _clause_evidence(clause: str, table: _Phrases) -> UptakeEvidence | None:
-    has_context = _CONTEXT.search(clause) is not None
+    folded = fold_apostrophes(clause)  # matched as the phrases are written; words shown as in the text
+    has_context = _CONTEXT.search(folded) is not None
     for polarity in POLARITIES:
         patterns = [table.always.get(polarity)]
         if has_context:
             patterns.append(table.in_context.get(polarity))
-        words = [m.group() for pattern in patterns if pattern is not None for m in pattern.finditer(clause)]
+        words = [clause[m.start():m.end()] for pattern in patterns if pattern is not None for m in pattern.finditer(folded)]
         if words:
             snippet = " ".join(clause.split())
             if len(snippet) > SNIPPET_CHARS:

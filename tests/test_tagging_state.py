@@ -59,3 +59,10 @@ def test_setup_retags_an_existing_database_whose_rules_changed(tmp_path, edited_
     con = db.connect(path)
     assert not themes.rules_changed(con)
     assert con.execute("SELECT count(*) FROM theme_match").fetchone()[0] > 0
+
+
+def test_a_change_to_how_texts_are_read_counts_as_new_rules(monkeypatch):
+    """A code change to matching (MATCHING_VERSION raised) makes stored tags stale like an edited file."""
+    before = themes.rules_fingerprint()
+    monkeypatch.setattr(themes, "MATCHING_VERSION", themes.MATCHING_VERSION + "+1")
+    assert themes.rules_fingerprint() != before

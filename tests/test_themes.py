@@ -107,6 +107,17 @@ def test_matched_words_are_unique_and_in_text_order():
     assert got == ["Training", "course"]
 
 
+def test_typographic_apostrophes_read_as_plain_ones_and_shown_as_written():
+    # Word writes "Clare’s Law"; the rules are written "Clare's Law".
+    for plain in ("Raise awareness of Clare's Law with the public", "Complete the carer's assessment",
+                  "Refer to children's services"):
+        curly = plain.replace("'", "\u2019")
+        assert [(m.theme, m.source) for m in tag_text(curly)] == [(m.theme, m.source) for m in tag_text(plain)]
+        assert [m.matched for m in tag_text(curly)] == [tuple(w.replace("'", "\u2019") for w in m.matched)
+                                                        for m in tag_text(plain)]
+    assert ("Clare\u2019s Law",) in [m.matched for m in tag_text("Raise awareness of Clare\u2019s Law")]
+
+
 def _labelled_texts():
     with open(LABELLED, newline="", encoding="utf-8") as handle:
         return [r["text"] for r in csv.DictReader(line for line in handle if not line.startswith("#"))]

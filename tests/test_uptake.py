@@ -52,6 +52,12 @@ def test_each_clause_gives_its_own_evidence_with_its_snippet():
     assert [e.polarity for e in both] == ["negative", "planned"]
 
 
+def test_a_typographic_apostrophe_is_read_and_shown_as_written():
+    [evidence] = find_uptake("Staff didn\u2019t attend the training sessions.")
+    assert (evidence.polarity, evidence.phrase) == ("negative", "didn\u2019t attend the training")
+    assert evidence.snippet == "Staff didn\u2019t attend the training sessions."
+
+
 def test_snippet_is_trimmed(monkeypatch):
     text = "Poor take up " + "of the sessions offered to staff " * 20
     (evidence,) = find_uptake(text)
