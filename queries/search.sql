@@ -71,7 +71,7 @@ final AS (
 SELECT case_id, reference, partnership, year, recommendation_id, recommendation_number, recommendation_sort_key,
        action_id, action_seq, field, score,
        CASE WHEN length(text) <= 240 THEN text
-            ELSE '…' || substr(text, greatest(1, instr(lower(text), search_words($q)[1]) - 80), 240) || '…' END AS snippet,
+            ELSE '…' || substr(text, greatest(1, instr(folded_lower(text), search_words($q)[1]) - 80), 240) || '…' END AS snippet,
        text, src_file, total_rows, total_cases
 FROM final
 ORDER BY score DESC, case_order, rec_order, action_seq NULLS FIRST, field_order, recommendation_id, action_id

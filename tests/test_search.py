@@ -145,6 +145,26 @@ def test_the_text_shown_is_as_written(con):
     assert (hit.reference, hit.recommendation_number, hit.action_seq, hit.src_file) == ("DHR 1", "1", 1, "fixture")
 
 
+def test_a_typographic_apostrophe_and_a_plain_one_find_each_other():
+    """Word writes "Clare’s Law"; a person types "Clare's Law" (and the other way round)."""
+    con = make_db()
+    pv = add_plan_version(con, add_case(con, "DHR 9"), as_of_date="2022-01-01")
+    r = add_recommendation(con, pv, "1", "Raise awareness of Clare\u2019s Law")
+    add_action(con, r, "Publicise the scheme", update_text="Leaflets on Clare's Law in every GP practice")
+    for q in ("clare's law", "Clare\u2019s Law"):
+        got = search(con, q)
+        assert sorted(got.field) == ["recommendation", "update"], q
+        assert (got.score >= 1000).all()  # the whole phrase, not only its words
+        assert set(got.text) == {"Raise awareness of Clare\u2019s Law", "Leaflets on Clare's Law in every GP practice"}
+    con.close()
+
+
+def test_highlighting_marks_either_apostrophe():
+    from ui.components import highlight
+    marked = highlight("Clare\u2019s Law and Clare's Law", ["clare's law"])
+    assert marked.count("<mark>") == 2
+
+
 def test_each_distinct_text_is_stored_once(con):
     texts = con.execute("SELECT count(*), count(DISTINCT text) FROM search_text").fetchone()
     assert texts[0] == texts[1]

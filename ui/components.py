@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dhrlearn import charts
+from dhrlearn.normalise.text import fold_apostrophes
 from dhrlearn.export import tables
 from ui import data, filters, frame
 
@@ -126,6 +127,10 @@ def table_downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
                           key=f"csv_{key}", on_click="ignore", icon=":material/download:", mime="text/csv")
 
 
+_PLAIN_APOSTROPHE = re.escape(html.escape("'"))
+_ANY_APOSTROPHE = "(?:" + _PLAIN_APOSTROPHE + "|[\u2019\u2018\u02bc\u2032])"
+
+
 def highlight(text: str, words: Iterable[str]) -> str:
     """HTML of `text` (escaped) with every matched word in bold on a highlight, so the mark
     survives greyscale and screen readers announce it as marked text."""
@@ -133,7 +138,10 @@ def highlight(text: str, words: Iterable[str]) -> str:
     terms = sorted({w.strip() for w in words if w and w.strip()}, key=len, reverse=True)
     if not terms:
         return escaped
-    pattern = re.compile("|".join(re.escape(html.escape(t)) for t in terms), re.IGNORECASE)
+    # An apostrophe in a term marks a plain or a typographic one in the text (searches fold them alike).
+    alternatives = (re.escape(html.escape(fold_apostrophes(t))).replace(_PLAIN_APOSTROPHE, _ANY_APOSTROPHE)
+                    for t in terms)
+    pattern = re.compile("|".join(alternatives), re.IGNORECASE)
     return pattern.sub(lambda m: f"<mark><strong>{m.group(0)}</strong></mark>", escaped)
 
 

@@ -9,4 +9,7 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u20
 
 def fold_apostrophes(text: str) -> str:
     """The text with typographic apostrophes made plain; the same length."""
-    return text.translate(_APOSTROPHES)
+    # Most texts have none: four look-ups cost a thirtieth of a translation (every text is tagged).
+    if "\u2019" in text or "\u2018" in text or "\u02bc" in text or "\u2032" in text:
+        return text.translate(_APOSTROPHES)
+    return text
