@@ -24,6 +24,14 @@ def classes(text):
     ("Will aim to have all front-line officers trained by the summer of 2023.",
      [("planned", "Will aim to have all front-line officers trained by the summer of 2023")]),
     ("Training for officers is planned for spring 2024.", [("planned", "is planned")]),
+    # The issue's own example: a target date ("by summer 2023", "by 2024", "by end of March") is a plan.
+    ("All front-line officers trained by summer 2023", [("planned", "trained by summer")]),
+    ("DA training rolled out by 2024", [("planned", "rolled out by 2024")]),
+    ("Training: staff trained by end of March", [("planned", "trained by end of March")]),
+    ("All front-line officers have been trained", [("positive", "All front-line officers have been trained")]),
+    ("Take-up of the DA training has been poor.", [("negative", "Take-up of the DA training has been poor")]),
+    ("Uptake remains a challenge", [("negative", "Uptake remains a challenge")]),
+    ("Staff didn't turn up to the briefing", [("negative", "didn't turn up to the briefing")]),
 ])
 def test_uptake_classes(text, expected):
     assert classes(text) == expected
@@ -34,6 +42,7 @@ def test_uptake_classes(text, expected):
     "Mandatory training in place",
     "Right to ask applications up 20% since the campaign.",  # a percentage, but not of training
     "Referrals declined in Q2.",  # "declined" without any training word
+    "Attendance of the victim at appointments was poor",  # a person's attendance, not training uptake
     "Complete",
     "",
     None,
