@@ -38,12 +38,22 @@ REC9_UPDATE = (
         ("Closed", "complete"),
         ("COMPLETE", "complete"),
         ("not-started", "not_started"),
+        # Plans that grade each recommendation met / partially met / not met
+        ("Met", "complete"),
+        ("Partially met", "in_progress"),
+        ("Not met", "off_track"),
+        ("In hand", "in_progress"),
     ],
 )
 def test_status_cell_words(cell, expected):
     result = classify_status(cell)
     assert result.status == expected
     assert result.word.lower().replace("-", " ") == cell.lower().replace("-", " ")
+
+
+def test_met_in_a_sentence_is_not_a_status():
+    assert classify_status("", "Met with the GP lead on 12/3").status == "unknown"
+    assert classify_status("", "Recommendation met - JB").status == "complete"
 
 
 def test_longest_phrase_wins_over_words_inside_it():
