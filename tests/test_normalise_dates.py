@@ -39,6 +39,8 @@ D = dt.date
         ("2023/24", D(2024, 3, 31), "year"),
         ("By end of March 2023", D(2023, 3, 31), "month"),
         ("Target: 30th June 2023", D(2023, 6, 30), "day"),
+        ("03/2025", D(2025, 3, 31), "month"),  # month and year in figures: raised IndexError
+        ("3-2025", D(2025, 3, 31), "month"),
     ],
 )
 def test_dates(raw, date, precision):
@@ -99,3 +101,16 @@ def test_spreadsheet_year_number():
 def test_empty_and_nonsense():
     for raw in (None, "", "   ", "see above", "1999999"):
         assert parse_uk_date(raw).date is None
+
+
+@pytest.mark.parametrize("raw, date", [
+    ("Dec 2024 (revised to Mar 2025)", D(2025, 3, 31)),
+    ("31/03/24 revised 30/09/24", D(2024, 9, 30)),
+    ("Original target Mar 2024; revised target Sep 2024", D(2024, 9, 30)),
+    ("Mar 24 revised to Jun 24, revised to Sep 24", D(2024, 9, 30)),  # the last revision
+    ("31/12/2024 - deferred until Spring 2025", D(2025, 5, 31)),
+    ("Mar 2025 - extended from Dec 2024", D(2025, 3, 31)),  # "from" names the old target
+    ("Revised: 30/06/2025 (was 31/03/2025)", D(2025, 6, 30)),
+])
+def test_a_revised_target_is_the_target_now(raw, date):
+    assert parse_uk_date(raw).date == date

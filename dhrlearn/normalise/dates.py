@@ -87,7 +87,8 @@ def _day_named_month(m: re.Match) -> dt.date:
 
 
 def _month(m: re.Match) -> dt.date:
-    month = _month_number(m["mon"]) if m["mon"] else int(m["m"])
+    named = m.groupdict().get("mon")  # "March 2025"; the numeric rule ("03/2025") has no such group
+    month = _month_number(named) if named else int(m["m"])
     return _month_end(_year(m["y"]), month)
 
 
@@ -181,7 +182,7 @@ def _parse_text(raw: str) -> DateResult:
     found = _whole(cleaned) or _range_end(cleaned)
     if found:
         return _as_written(found, text)
-    return _in_text(text) or UNREADABLE
+    return _revised(text) or _in_text(text) or UNREADABLE
 
 
 def _as_written(result: DateResult, text: str) -> DateResult:
@@ -213,6 +214,28 @@ def _range_end(cleaned: str) -> DateResult | None:
     start_ok = _whole(start) or re.fullmatch(rf"{_MONTH}|spring|summer|autumn|winter|q[1-4]", start)
     if end_result and end_result.date and start_ok:
         return DateResult(end_result.date, end_result.precision, round(end_result.confidence * 0.9, 3), cleaned)
+    return None
+
+
+# A target moved on: "Dec 2024 (revised to Mar 2025)", "31/03/24 extended to 30/09/24", "New date: June 2025".
+# The date right after the last such words is the target now; "extended from Dec 2024" names the old one.
+_REVISION = re.compile(
+    r"\b(?:revised|extended|moved|changed|rescheduled|deferred|put back|pushed back|new)"
+    r"(?:\s+(?:target|date|deadline|target date|due date))?\s*(?:to|until|till|:|-)?\s*",
+    re.IGNORECASE,
+)
+
+
+def _revised(text: str) -> DateResult | None:
+    for marker in reversed(list(_REVISION.finditer(text))):
+        tail = text[marker.end():]
+        for precision, pattern, build in _IN_TEXT:
+            m = pattern.match(tail)
+            if m:
+                try:
+                    return DateResult(build(m), precision, IN_TEXT_CONFIDENCE, m.group(0))
+                except ValueError:
+                    continue
     return None
 
 
