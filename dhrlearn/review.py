@@ -117,15 +117,20 @@ def preview_bytes(data: bytes, name: str, overrides: Overrides | dict | None = N
     preview = FilePreview(name, importers.sha256_of(data))
     try:
         preview.plans = importers.parse_bytes(data, name)
+        if not preview.plans or not any(p.recommendations for p in preview.plans):
+            preview.error = f"{name}: no recommendations were found in this file"
+            return preview
+        for plan in preview.plans:
+            _apply_overrides(plan, overrides)
+            normalise_plan(plan)
     except ImportFailed as exc:
         preview.error = str(exc)
         return preview
-    if not preview.plans or not any(p.recommendations for p in preview.plans):
-        preview.error = f"{name}: no recommendations were found in this file"
+    except Exception as exc:  # a fault of ours on this file: say so for this file, and go on with the others
+        preview.plans, preview.error = [], (
+            f"{name}: could not be read ({type(exc).__name__}: {exc}); nothing from it is stored. "
+            "Please report this file so the fault can be mended.")
         return preview
-    for plan in preview.plans:
-        _apply_overrides(plan, overrides)
-        normalise_plan(plan)
     if con is not None:
         preview.duplicate_of = find_duplicate(con, preview.sha256)
     return preview

@@ -77,6 +77,19 @@ def test_a_bad_file_gets_a_clear_error_and_changes_nothing(name, data, expected)
     assert con.execute("SELECT outcome FROM import_log").fetchall() == [("failed",)]
 
 
+def test_a_fault_of_ours_on_one_file_is_that_file_s_error_not_a_crash(monkeypatch):
+    """A file that trips a bug in reading it names itself, stores nothing, and leaves the other files alone."""
+    def broken(plan):
+        raise IndexError("no such group")
+    monkeypatch.setattr(review, "normalise_plan", broken)
+    good = "DHR reference: DHR 7\nRecommendation,Action,Status\nTrain staff,Deliver training,Complete\n".encode()
+    previews = review.preview_files([("odd.csv", good)])
+    assert previews[0].error.startswith("odd.csv: could not be read (IndexError: no such group)")
+    con = db.connect(":memory:")
+    assert review.commit(con, previews[0]).outcome == "failed"
+    assert con.execute("SELECT count(*) FROM plan_version").fetchone()[0] == 0
+
+
 def test_cli_imports_then_says_a_second_import_is_a_no_op(tmp_path, seed_bytes):
     plan = tmp_path / "case16.txt"
     plan.write_bytes(seed_bytes)
