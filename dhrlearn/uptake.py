@@ -89,7 +89,8 @@ def _clause_evidence(clause: str, table: _Phrases) -> UptakeEvidence | None:
         patterns = [table.always.get(polarity)]
         if has_context:
             patterns.append(table.in_context.get(polarity))
-        words = [clause[m.start():m.end()] for pattern in patterns if pattern is not None for m in pattern.finditer(folded)]
+        words = [clause[m.start():m.end()]
+                 for pattern in patterns if pattern is not None for m in pattern.finditer(folded)]
         if words:
             snippet = " ".join(clause.split())
             if len(snippet) > SNIPPET_CHARS:
