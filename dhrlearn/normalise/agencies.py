@@ -29,6 +29,7 @@ from rapidfuzz import fuzz, process
 
 from dhrlearn import config
 from dhrlearn.model import AgencyRef
+from dhrlearn.normalise.text import fold_apostrophes
 
 AGENCY_TYPES = (
     "Police",
@@ -72,7 +73,7 @@ class AgencyMatch:
 
 def name_key(text: str) -> str:
     """The lookup form of a name: case, apostrophes, punctuation, "&"/"and", a leading "the" ignored."""
-    text = text.lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
+    text = fold_apostrophes(text).lower().replace("&", " and ").replace("'", "")
     words = _WORDS.findall(text)
     if words and words[0] == "the":
         words = words[1:]
