@@ -44,6 +44,17 @@ def test_the_text_is_read_as_scikit_learn_reads_it():
         assert np.allclose(got, row, atol=1e-12), text
 
 
+def test_plain_text_is_split_into_the_words_the_regex_finds():
+    """ASCII text is split by a byte translation (faster); its words must be the regex's, word for word."""
+    rng = np.random.default_rng(4)
+    alphabet = list("ab1 _-'.&/()\t\n9z") + ["\u00a0", "\u00e9"]
+    fuzz = ["".join(rng.choice(alphabet, size=rng.integers(0, 30))) for _ in range(3000)]
+    texts = [theme_model.prepared(row["text"]) for row in training_rows()] + fuzz + [
+        "a1 1a 2021 q3 3rd", "clare's law; a&e/ed (cmht) 7-min e-learning", "x y\tzz\nqq 12 a", "snake_case _1 1_"]
+    assert all(theme_model.tokens(text) == theme_model.TOKEN.findall(text) for text in texts)
+    assert theme_model.tokens("clare's law: 85% of a&e staff trained 2024") == ["clare", "law", "of", "staff", "trained"]
+
+
 def test_many_texts_read_at_once_score_as_each_read_alone():
     """`readings` counts words and pairs over all the texts laid end to end: a pair must never be made of
     one text's last word and the next text's first, and a text with no known word scores its intercepts."""
