@@ -159,6 +159,22 @@ def test_vocabulary_file_errors_name_the_line(tmp_path):
         StatusVocabulary.load(path)
 
 
+def test_a_tick_alone_in_the_status_cell_is_complete_and_a_cross_is_not_read():
+    for tick in ("✔", "✓", "☑", "✅", " ✔️ "):
+        result = classify_status(tick)
+        assert (result.status, result.word) == ("complete", tick.strip()), tick
+    assert classify_status("", "", rag="✓").status == "complete"
+    for other in ("✘", "✗", "❌", "X", "✔ partly", "Leaflets ✔"):
+        assert classify_status(other).status == "unknown", other
+
+
+def test_a_vocabulary_word_no_cell_could_match_is_refused(tmp_path):
+    path = tmp_path / "status_words.csv"
+    path.write_text("word,status,match\n★,complete,whole\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"status_words.csv line 2: '★' has no letter, digit or tick"):
+        StatusVocabulary.load(path)
+
+
 def test_shipped_vocabulary_covers_domain_table():
     vocab = StatusVocabulary.load()
     for word in ("Complete", "Achieved", "Embedded", "On track", "Underway", "Planned", "Overdue", "Withdrawn",

@@ -49,7 +49,8 @@ _DATE_TRAILER = re.compile(
 )
 _MAX_TRAILER_WORDS = 10
 _WORD_SEP = r"[\s\-–—_:,/]+"
-_WORDS = re.compile(r"[a-z0-9]+")
+_WORDS = re.compile(r"[a-z0-9]+|✔")  # a tick counts as a word, so status_words.csv can list it
+_TICKS = str.maketrans(dict.fromkeys("✓☑✅🗸", "✔"))  # every tick mark is read as ✔
 _LETTERS = re.compile(r"[a-z]+")
 _TAIL_CHARS = 200  # enough for the final phrase and its longest allowed trailer
 
@@ -150,6 +151,8 @@ def _word_from_row(row: dict, path: Path, line_no: int) -> StatusWord:
     match = (row.get("match") or "end").strip() or "end"
     if not word:
         raise ValueError(f"{path.name} line {line_no}: the word is empty")
+    if not _key(word):
+        raise ValueError(f"{path.name} line {line_no}: '{word}' has no letter, digit or tick, so no cell could match it")
     if status not in STATUSES:
         raise ValueError(f"{path.name} line {line_no}: status '{status}' is not one of {', '.join(STATUSES)}")
     if match not in MATCH_MODES:
@@ -162,7 +165,7 @@ def _word_from_row(row: dict, path: Path, line_no: int) -> StatusWord:
 
 
 def _key(phrase: str) -> str:
-    return " ".join(_WORDS.findall(phrase.lower()))
+    return " ".join(_WORDS.findall(phrase.lower().translate(_TICKS)))
 
 
 def _compile(words: list[StatusWord], reverse: bool = False) -> re.Pattern:
