@@ -112,3 +112,42 @@ def check_sub_parts(plan):
 def test_sub_parts_and_paragraph_numbering():
     [plan] = parse_path(FIXTURES / "sub_parts.docx")
     check_sub_parts(plan)
+
+
+# ---------------------------------------------------------------- ticks from symbol fonts
+def _tracker_with_marks(path: Path, marks: list[tuple[str, str, str]]) -> Path:
+    """A Word tracker whose status cells hold one mark each: (how, font, code) with how "sym" (Insert >
+    Symbol: a w:sym element) or "run" (the character typed in that font)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    document.add_paragraph("DHR Adult T, Brackenford Community Safety Partnership. Action plan as at 5 June 2024")
+    table = document.add_table(rows=1, cols=5)
+    for cell, text in zip(table.rows[0].cells, ("Rec", "Action", "Lead agency", "Target date", "Status")):
+        cell.text = text
+    for n, (how, font, code) in enumerate(marks, start=1):
+        cells = table.add_row().cells
+        for cell, text in zip(cells, (str(n), f"Action number {n}", "Police", "Mar 2024")):
+            cell.text = text
+        run = cells[4].paragraphs[0].add_run()
+        if how == "sym":
+            sym = OxmlElement("w:sym")
+            sym.set(qn("w:font"), font)
+            sym.set(qn("w:char"), code)
+            run._r.append(sym)
+        else:
+            run.text = code
+            run.font.name = font
+    document.save(path)
+    return path
+
+
+def test_ticks_inserted_from_a_symbol_font_are_read_as_the_marks_they_show(tmp_path):
+    marks = [("sym", "Wingdings", "F0FC"), ("sym", "Wingdings 2", "F050"), ("sym", "Segoe UI Symbol", "2714"),
+             ("run", "Wingdings", "ü"), ("sym", "Wingdings", "F0FB"), ("sym", "Webdings", "F061")]
+    [plan] = parse_path(_tracker_with_marks(tmp_path / "ticks.docx", marks))
+    assert [a.status_raw for a in plan.actions] == ["✔", "✔", "✔", "✔", "✗", ""]
+    statuses = [a.status for r in normalise_plan(plan).recommendations for a in r.actions]
+    assert statuses == ["complete"] * 4 + ["unknown", "unknown"]
