@@ -110,3 +110,22 @@ def test_field_accuracy_is_complete_on_the_rag_tracker():
     [plan] = parse_path(FIXTURES / "rag_tracker.xlsx")
     scores = score_plan(normalise_plan(plan), RAG_TRUTH)
     assert all(right == total for right, total in scores.values()), scores
+
+
+def test_ticks_typed_in_a_symbol_font_are_read_as_the_marks_they_show(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["DHR Adult T, Brackenford Community Safety Partnership. Action plan as at 5 June 2024"])
+    sheet.append(["Rec", "Action", "Lead agency", "Target date", "Status"])
+    marks = [("ü", "Wingdings"), ("P", "Wingdings 2"), ("✓", "Calibri"), ("û", "Wingdings"), ("P", "Calibri")]
+    for n, (mark, font) in enumerate(marks, start=1):
+        sheet.append([str(n), f"Action number {n}", "Police", "Mar 2024", mark])
+        sheet.cell(row=n + 2, column=5).font = Font(name=font)
+    book.save(tmp_path / "ticks.xlsx")
+    [plan] = parse_path(tmp_path / "ticks.xlsx")
+    assert [a.status_raw for a in plan.actions] == ["✔", "✔", "✓", "✗", "P"]
+    statuses = [a.status for r in normalise_plan(plan).recommendations for a in r.actions]
+    assert statuses == ["complete", "complete", "complete", "unknown", "unknown"]

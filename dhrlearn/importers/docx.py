@@ -13,6 +13,7 @@ import zipfile
 
 from dhrlearn.importers import sha256_of
 from dhrlearn.importers.grid import Grid, Merged, NoTableFound, check_zip, plans_from_grids
+from dhrlearn.importers.symbols import in_symbol_font, is_symbol_font, symbol_text
 from dhrlearn.model import ImportFailed, ParsedPlan
 
 IMPORTER_VERSION = "docx-1.1"  # 1.1: ticks and crosses from symbol fonts
@@ -36,24 +37,6 @@ def open_document(data: bytes, name: str):
         raise ImportFailed(name, f"is not a readable Word document (it may be damaged): {exc}") from None
 
 
-# Ticks and crosses from a symbol font (Insert > Symbol, or typed in Wingdings): Word keeps the font's
-# own code ("ü" in Wingdings shows a tick), which as text means nothing. The marks trackers use, as the
-# characters they show; a status cell holding only a tick is then read as complete.
-SYMBOL_MARKS = {
-    "wingdings": {0xFC: "✔", 0xFE: "☑", 0xFB: "✗", 0xFD: "☒", 0xA8: "☐", 0x6F: "☐"},
-    "wingdings 2": {0x50: "✔", 0x52: "☑", 0x4F: "✗", 0x54: "☒", 0xA3: "☐"},
-}
-
-
-def symbol_text(font: str, code: int) -> str:
-    """The character a symbol shows: a known mark of a symbol font, else the code itself when it is a
-    character of its own (a symbol from a Unicode font), else nothing."""
-    marks = SYMBOL_MARKS.get(font.strip().lower())
-    if marks is not None:
-        return marks.get(code - 0xF000 if 0xF000 <= code <= 0xF0FF else code, "")
-    return "" if 0xE000 <= code <= 0xF8FF else chr(code)  # a private-use code shows nothing readable
-
-
 def _run_font(t) -> str:
     """The font of the run holding a <w:t>, as its properties name it ("" when inherited)."""
     fonts = t.getparent().find(f"{W}rPr/{W}rFonts")
@@ -67,10 +50,8 @@ def paragraph_text(p) -> str:
     for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}sym"):
         if node.tag == f"{W}t":
             text = node.text or ""
-            font = _run_font(node).lower() if text else ""
-            if font in SYMBOL_MARKS:
-                text = "".join(symbol_text(font, ord(char)) or char for char in text)
-            parts.append(text)
+            font = _run_font(node) if text else ""
+            parts.append(in_symbol_font(text, font) if is_symbol_font(font) else text)
         elif node.tag == f"{W}sym":
             try:
                 parts.append(symbol_text(node.get(f"{W}font", ""), int(node.get(f"{W}char", ""), 16)))

@@ -8,9 +8,10 @@ import zipfile
 
 from dhrlearn.importers import sha256_of
 from dhrlearn.importers.grid import Grid, Merged, NoTableFound, check_zip, plans_from_grids
+from dhrlearn.importers.symbols import in_symbol_font, is_symbol_font
 from dhrlearn.model import ImportFailed, ParsedPlan
 
-IMPORTER_VERSION = "xlsx-1.0"
+IMPORTER_VERSION = "xlsx-1.1"  # 1.1: ticks and crosses typed in a symbol font
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, or an Excel file protected with a password
 
 
@@ -45,6 +46,12 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
+def _marks_shown(text: str, cell) -> str:
+    """A cell typed in a symbol font ("ü" in Wingdings) as the ticks and crosses it shows."""
+    font = getattr(cell, "font", None)
+    return in_symbol_font(text, font.name) if text and font is not None and is_symbol_font(font.name) else text
+
+
 def cell_fill(cell) -> str:
     """The cell's solid background colour as RRGGBB, or '' (theme colours are not resolved)."""
     fill = cell.fill
@@ -57,7 +64,7 @@ def cell_fill(cell) -> str:
 def sheet_grid(ws) -> Grid | None:
     rows, fills = [], {}
     for r, row in enumerate(ws.iter_rows()):
-        rows.append([cell_text(c.value) for c in row])
+        rows.append([_marks_shown(cell_text(c.value), c) for c in row])
         for c, cell in enumerate(row):
             if cell.value is None and (colour := cell_fill(cell)):
                 fills[(r, c)] = colour
