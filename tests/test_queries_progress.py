@@ -208,12 +208,82 @@ def test_recommendations_sharing_a_number_pair_by_their_order(unnumbered):
 
 def test_the_migration_gives_stored_facts_their_unique_keys(unnumbered):
     con, _ = unnumbered
-    con.execute("UPDATE action_fact SET recommendation_key = split_part(recommendation_key, '#', 1)")
-    # The old pairing: each unnumbered action completed 3 times (once per action of the other version),
-    # and the first 7 twice.
-    assert len(run(con)) == 2 * 3 + 2
+    # As stored before migration 011 (and 013: no wording keys).
+    con.execute("UPDATE action_fact SET recommendation_key = split_part(recommendation_key, '#', 1), action_key = NULL")
+    # Pairing is one to one since 013 (actions left unmatched pair by their place among those sharing a
+    # key), so even these keys no longer list a completion once per recommendation of its key.
+    assert len(run(con)) == 3
     migration = next(path for n, path in db.migrations() if path.name.endswith("unique_pairing_key.sql"))
     con.execute(migration.read_text())
     assert con.execute("SELECT list(recommendation_key ORDER BY action_id) FROM action_fact").fetchone()[0] == \
         ["#0001", "#0002", "#0003", "0007#0001", "0007#0002"] * 2
     assert len(run(con)) == 3
+
+
+REWORKED = (  # (recommendation, [(wording, status) before], [(wording, status) after])
+    ("1", [("Agree protocol", "in_progress"), ("Train staff", "in_progress"), ("Audit files", "not_started")],
+     [("Agree protocol", "in_progress"), ("Brief managers", "not_started"), ("Train staff", "complete"),
+      ("Audit files", "not_started")]),  # an action added mid-list
+    ("2", [("Map services", "in_progress"), ("Run campaign", "in_progress"), ("Evaluate", "in_progress")],
+     [("Map services", "in_progress"), ("Evaluate", "complete")]),  # one dropped mid-list
+    ("3", [("Write the policy", "in_progress")], [("Write the DA policy", "complete")]),  # reworded
+    ("4", [("Audit", "in_progress"), ("Audit", "in_progress")], [("Audit", "complete"), ("Audit", "in_progress")]),
+    ("5", [("Deliver  training to GPs", "not_started")], [("deliver training to GPs", "complete")]),
+)
+
+
+def reworked_plan(con=None):
+    """Case V in two versions whose actions were added, dropped, reworded or re-spaced between them."""
+    con = con or make_db()
+    v = add_case(con, "Case V", partnership="North CSP", year=2021)
+    versions = []
+    for date, side in (("2023-01-01", 1), ("2023-03-01", 2)):
+        pv = add_plan_version(con, v, date)
+        for number, *actions in REWORKED:
+            r = add_recommendation(con, pv, number, f"Recommendation {number}")
+            for wording, status in actions[side - 1]:
+                add_action(con, r, wording, status=status)
+        versions.append(pv)
+    return con, versions
+
+
+REWORKED_CHANGES = [  # what a reader of the two versions sees
+    ("completed", "1", "Train staff", "in_progress"), ("completed", "2", "Evaluate", "in_progress"),
+    ("completed", "3", "Write the DA policy", "in_progress"), ("completed", "4", "Audit", "in_progress"),
+    ("completed", "5", "deliver training to GPs", "not_started"),
+    ("new", "1", "Brief managers", None), ("removed", "2", "Run campaign", "in_progress")]
+
+
+def changes(df):
+    return [(r.change, r.recommendation_number, r.action_text, None if pd.isna(r.before_status) else r.before_status)
+            for r in df.itertuples()]
+
+
+def test_actions_pair_by_wording_so_one_added_or_dropped_mid_list_moves_no_other():
+    """By place alone, the action added to recommendation 1 made 'Audit files' new and 'Train staff' compared
+    with 'Brief managers'; the one dropped from 2 made 'Evaluate' removed."""
+    con, (v1, v2) = reworked_plan()
+    assert changes(run(con)) == REWORKED_CHANGES
+    versions = query(con, "progress_between_versions", **Filters(as_of=TO).params(), from_version=v1, to_version=v2)
+    assert changes(versions) == REWORKED_CHANGES
+
+
+def test_the_migration_gives_stored_facts_their_wording_keys(tmp_path, monkeypatch):
+    """A store made before action keys: migrating it fills them in, and progress pairs by wording."""
+    older = tmp_path / "migrations"
+    older.mkdir()
+    for number, path in db.migrations():
+        if number < 13:
+            (older / path.name).write_text(path.read_text())
+    current = db.MIGRATIONS_DIR
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", older)
+    con = db.connect(tmp_path / "old.duckdb")
+    reworked_plan(con)
+    assert "action_key" not in [r[0] for r in con.execute("DESCRIBE action_fact").fetchall()]
+    assert changes(run(con)) != REWORKED_CHANGES  # paired by place
+    con.close()
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", current)
+    con = db.connect(tmp_path / "old.duckdb")
+    assert con.execute("SELECT count(*) FROM action_fact WHERE action_key IS NULL").fetchone()[0] == 0
+    assert changes(run(con)) == REWORKED_CHANGES
+    con.close()
