@@ -104,3 +104,47 @@ def test_quick_page_reading_equals_pdfplumber(name):
                 expected = [[None if t is None else pdf_importer.cell_text(t) for t in row] for row in table.extract()]
                 assert [[None if box is None else chars.text_in(box) for box in row.cells]
                         for row in table.rows] == expected
+
+
+def test_ticks_in_a_symbol_font_are_read_as_the_marks_they_show(tmp_path):
+    """ZapfDingbats '4' draws a tick and '8' a cross; a tick drawn from a Unicode font is itself."""
+    from fpdf import FPDF
+
+    from tests.fixtures.make_fixtures import FONT_DIR
+
+    pdf = FPDF(orientation="L", unit="mm", format="A4")
+    pdf.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "", 11)
+    pdf.cell(0, 6, "DHR Adult T, Brackenford Community Safety Partnership. Action plan as at 5 June 2024",
+             new_x="LMARGIN", new_y="NEXT")
+    rows = [("Rec", "Action", "Lead agency", "Target date", ("DejaVu", "Status"))]
+    rows += [(str(n), f"Action number {n}", "Police", "Mar 2024", mark)
+             for n, mark in enumerate((("ZapfDingbats", "4"), ("DejaVu", "✔"), ("ZapfDingbats", "8")), start=1)]
+    y = 20
+    for row in rows:
+        x = 12
+        for cell in row:
+            font, text = cell if isinstance(cell, tuple) else ("DejaVu", cell)
+            pdf.rect(x, y, 50, 8)
+            pdf.set_font(font, "", 9)
+            pdf.set_xy(x + 1, y + 2)
+            pdf.cell(48, 4, text)
+            x += 50
+        y += 8
+    path = tmp_path / "ticks.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    [plan] = parse_path(path)
+    assert [a.status_raw for a in plan.actions] == ["✔", "✔", "✗"]
+    statuses = [a.status for r in normalise_plan(plan).recommendations for a in r.actions]
+    assert statuses == ["complete", "complete", "unknown"]
+
+
+def test_symbol_fonts_are_known_by_any_of_their_names():
+    from dhrlearn.importers.symbols import in_symbol_font, symbol_font
+
+    assert [symbol_font(n) for n in ("ABCDEF+Wingdings-Regular", "Wingdings 2", "WINGDINGS2", "ZapfDingbats",
+                                     "Wingdings 3", "Calibri", None)] == \
+        ["wingdings", "wingdings 2", "wingdings 2", "zapfdingbats", None, None, None]
+    assert in_symbol_font("\uf0fc", "ABCDEF+Wingdings-Regular") == "✔"  # Word's PDFs: the private-use code
+    assert in_symbol_font("ü", "Calibri") == "ü"

@@ -13,7 +13,7 @@ import zipfile
 
 from dhrlearn.importers import sha256_of
 from dhrlearn.importers.grid import Grid, Merged, NoTableFound, check_zip, plans_from_grids
-from dhrlearn.importers.symbols import in_symbol_font, is_symbol_font, symbol_text
+from dhrlearn.importers.symbols import in_symbol_font, symbol_text
 from dhrlearn.model import ImportFailed, ParsedPlan
 
 IMPORTER_VERSION = "docx-1.1"  # 1.1: ticks and crosses from symbol fonts
@@ -50,8 +50,7 @@ def paragraph_text(p) -> str:
     for node in p.iter(f"{W}t", f"{W}tab", f"{W}br", f"{W}cr", f"{W}sym"):
         if node.tag == f"{W}t":
             text = node.text or ""
-            font = _run_font(node) if text else ""
-            parts.append(in_symbol_font(text, font) if is_symbol_font(font) else text)
+            parts.append(in_symbol_font(text, _run_font(node)) if text else "")
         elif node.tag == f"{W}sym":
             try:
                 parts.append(symbol_text(node.get(f"{W}font", ""), int(node.get(f"{W}char", ""), 16)))

@@ -18,9 +18,10 @@ from functools import lru_cache
 from dhrlearn.importers import sha256_of
 from dhrlearn.importers.grid import (
     Grid, Merged, NoTableFound, is_header_row, plans_from_grids, split_number, sub_part)
+from dhrlearn.importers.symbols import in_symbol_font, symbol_font
 from dhrlearn.model import ImportFailed, ParsedPlan
 
-IMPORTER_VERSION = "pdf-1.0"
+IMPORTER_VERSION = "pdf-1.1"  # 1.1: ticks and crosses from symbol fonts
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
@@ -115,6 +116,9 @@ def load_objects(page):
     later use (chars, tables, words, text) reads from it."""
     if not hasattr(page, "_objects"):
         page._objects = page_objects(page)
+        for char in page._objects.get("char", ()):
+            if symbol_font(char.get("fontname")):  # a tick in Wingdings or ZapfDingbats, as the mark it shows
+                char["text"] = in_symbol_font(char["text"], char["fontname"])
     return page
 
 

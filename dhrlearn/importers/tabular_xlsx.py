@@ -8,7 +8,7 @@ import zipfile
 
 from dhrlearn.importers import sha256_of
 from dhrlearn.importers.grid import Grid, Merged, NoTableFound, check_zip, plans_from_grids
-from dhrlearn.importers.symbols import in_symbol_font, is_symbol_font
+from dhrlearn.importers.symbols import in_symbol_font
 from dhrlearn.model import ImportFailed, ParsedPlan
 
 IMPORTER_VERSION = "xlsx-1.1"  # 1.1: ticks and crosses typed in a symbol font
@@ -49,7 +49,7 @@ def cell_text(value) -> str:
 def _marks_shown(text: str, cell) -> str:
     """A cell typed in a symbol font ("ü" in Wingdings) as the ticks and crosses it shows."""
     font = getattr(cell, "font", None)
-    return in_symbol_font(text, font.name) if text and font is not None and is_symbol_font(font.name) else text
+    return in_symbol_font(text, font.name) if text and font is not None else text
 
 
 def cell_fill(cell) -> str:
