@@ -10,7 +10,7 @@
 -- is, in plan order (two actions worded alike pair in their order).
 CREATE OR REPLACE MACRO wording(text) AS regexp_replace(trim(folded_lower(coalesce(text, ''))), '\s+', ' ', 'g');
 
-ALTER TABLE action_fact ADD COLUMN action_key UBIGINT;
+ALTER TABLE action_fact ADD COLUMN IF NOT EXISTS action_key UBIGINT;
 
 CREATE OR REPLACE MACRO action_fact_rows(versions) AS TABLE
 SELECT a.action_id, a.plan_version_id, a.case_id, a.recommendation_id, r.level, a.seq, a.status,
