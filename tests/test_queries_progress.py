@@ -208,11 +208,11 @@ def test_recommendations_sharing_a_number_pair_by_their_order(unnumbered):
 
 def test_the_migration_gives_stored_facts_their_unique_keys(unnumbered):
     con, _ = unnumbered
-    # As stored before migration 011 (and 013: no wording keys).
+    # As stored before migration 011 (and 013: no wording keys, so actions pair by place alone).
     con.execute("UPDATE action_fact SET recommendation_key = split_part(recommendation_key, '#', 1), action_key = NULL")
-    # Pairing is one to one since 013 (actions left unmatched pair by their place among those sharing a
-    # key), so even these keys no longer list a completion once per recommendation of its key.
-    assert len(run(con)) == 3
+    # The old pairing: each unnumbered action completed 3 times (once per action of the other version),
+    # and the first 7 twice.
+    assert len(run(con)) == 2 * 3 + 2
     migration = next(path for n, path in db.migrations() if path.name.endswith("unique_pairing_key.sql"))
     con.execute(migration.read_text())
     assert con.execute("SELECT list(recommendation_key ORDER BY action_id) FROM action_fact").fetchone()[0] == \

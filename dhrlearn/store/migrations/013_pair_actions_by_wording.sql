@@ -1,7 +1,7 @@
 -- Progress paired a recommendation's actions across two plan versions by their place in it (seq) alone.
 -- A tracker that adds an action in the middle of a recommendation's list, or drops one, shifted every
 -- action after it: each was compared with its neighbour's row (false completions and slips) and the last
--- was called new. Actions now pair first by their wording, then those left over by their order: an action
+-- was called new. Actions now pair first by their wording, then those left over by their place: an action
 -- added or dropped mid-list leaves its neighbours' pairs alone, and an action reworded between versions
 -- still pairs with its old self when nothing else moved.
 --
@@ -33,7 +33,7 @@ FROM action_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_vers
 WHERE k.action_id = action_fact.action_id;
 
 -- Actions of two plan states side by side, matched by case + recommendation key, then by wording (action_key),
--- then, for the actions of a recommendation left unmatched on both sides, by their order (seq).
+-- then, for the actions of a recommendation left unmatched on both sides, by their place (seq).
 -- from_versions / to_versions: lists of plan_version_id (the "before" and "after" plans);
 -- date_from / date_to: the dates those states stand for. `change` is one of:
 --   new        in the after plan only
@@ -67,25 +67,16 @@ by_wording AS MATERIALIZED (
     FROM before o
     FULL OUTER JOIN after n ON n.case_id = o.case_id AND n.rec_key = o.rec_key AND n.action_key = o.action_key
 ),
--- Actions of a recommendation unmatched by wording on both sides pair in their order.
-left_before AS (
-    SELECT case_id, rec_key, b_id, b_seq, b_status, b_target, b_rec, b_level,
-           row_number() OVER (PARTITION BY case_id, rec_key ORDER BY b_seq, b_id) AS place
-    FROM by_wording WHERE a_id IS NULL
-),
-left_after AS (
-    SELECT case_id, rec_key, a_id, a_seq, a_status, a_target, a_rec, a_level,
-           row_number() OVER (PARTITION BY case_id, rec_key ORDER BY a_seq, a_id) AS place
-    FROM by_wording WHERE b_id IS NULL
-),
+-- Actions of a recommendation unmatched by wording on both sides pair by their place in it (seq).
 matched AS (
     SELECT * FROM by_wording WHERE b_id IS NOT NULL AND a_id IS NOT NULL
     UNION ALL
     SELECT coalesce(n.case_id, o.case_id), coalesce(n.rec_key, o.rec_key),
            o.b_id, o.b_seq, o.b_status, o.b_target, o.b_rec, o.b_level,
            n.a_id, n.a_seq, n.a_status, n.a_target, n.a_rec, n.a_level
-    FROM left_before o
-    FULL OUTER JOIN left_after n ON n.case_id = o.case_id AND n.rec_key = o.rec_key AND n.place = o.place
+    FROM (SELECT * FROM by_wording WHERE a_id IS NULL) o
+    FULL OUTER JOIN (SELECT * FROM by_wording WHERE b_id IS NULL) n
+        ON n.case_id = o.case_id AND n.rec_key = o.rec_key AND n.a_seq = o.b_seq
 ),
 paired AS (
     SELECT case_id, b_id AS before_action_id, a_id AS after_action_id, coalesce(a_id, b_id) AS action_id,
