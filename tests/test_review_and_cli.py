@@ -55,6 +55,19 @@ def test_corrections_are_renormalised_and_committed(seed_bytes):
     assert stored == ("complete", dt.date(2023, 3, 31), "Completed")
 
 
+def test_a_status_or_target_written_but_unread_puts_its_row_first_for_correcting():
+    """An empty field has nothing to correct and is left out of a row's confidence; one written in a way
+    nothing could read ranks the row lowest, so the review shows it first."""
+    csv = ("Case,Recommendation,Action,Target date,Status\n"
+           "DHR 7,1. Train staff,Deliver training,31/03/2025,Complete\n"
+           "DHR 7,2. Share information,Agree protocol,31/03/2025,\n"
+           "DHR 7,3. Review policy,Rewrite policy,31/03/2025,Chased\n"
+           "DHR 7,4. Audit,Audit files,when funding allows,Complete\n").encode()
+    actions = review.preview_bytes(csv, "unread.csv").actions_frame().set_index("action")["confidence"]
+    assert actions["Deliver training"] == actions["Agree protocol"] == 1.0
+    assert actions["Rewrite policy"] == actions["Audit files"] == 0.01
+
+
 def test_overrides_name_the_case_when_the_file_does_not(seed_bytes):
     preview = review.preview_bytes(seed_bytes, "case16.txt",
                                    {"partnership": "Testshire CSP", "case_reference": "DHR 99", "is_demo": True})

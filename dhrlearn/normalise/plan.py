@@ -29,6 +29,10 @@ from dhrlearn.normalise.status import classify_status
 
 SCOPE_WORDS_FILE = "scope_words.csv"
 SCOPE_ORDER = ("local", "regional", "national")  # when several are written, the widest wins
+# A field written in the file that could not be read (a status nobody's vocabulary knows, a target that is no
+# date): the lowest confidence the review shows, so the row comes first for correcting. A field left empty
+# has confidence 0, which the review leaves out: there is nothing to correct.
+UNREAD = 0.01
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -105,8 +109,8 @@ def _read_target_date(plan: ParsedPlan, action: ParsedAction, where: Provenance,
     result = parse_uk_date(raw)
     action.target_date = result.date
     action.target_precision = result.precision if result.date else "none"
-    action.confidence["target_date_reading"] = result.confidence
     text = " ".join(str(raw or "").split())
+    action.confidence["target_date_reading"] = UNREAD if text and not result.understood else result.confidence
     if not text:
         _warn(plan, where, "target_date", f"{label}no target date", "info")
     elif not result.understood:
@@ -123,7 +127,8 @@ def _read_status(plan: ParsedPlan, action: ParsedAction, where: Provenance, labe
         # The Home Office template's "Date of completion and outcome" column often holds the status.
         result = classify_status(action.completion_date_raw)
     action.status, action.status_word = result.status, result.word
-    action.confidence["status_reading"] = result.confidence
+    unread = result.status == "unknown" and action.status_raw.strip()
+    action.confidence["status_reading"] = UNREAD if unread else result.confidence
     if result.status == "unknown":
         if action.status_raw.strip():
             message = f"{label}status '{_short(action.status_raw)}' is not a known status word"
