@@ -37,7 +37,7 @@ THEMES_FILE = config.REFERENCE_DIR / "themes.csv"
 ACCURACY_FILE = config.REFERENCE_DIR / "theme_accuracy.csv"
 RELIABLE = 0.85  # precision and recall on unseen text at which a theme's share of cases can be read as it stands
 AXES = ("home_office", "topic")
-KINDS = ("match", "exclude", "topic", "fallback")
+KINDS = ("match", "exclude", "veto", "topic", "fallback")
 # Topic themes whose co-presence makes the case-level "toxic trio" (with domestic abuse, present in every DHR).
 TRIO_TOPICS = ("substance_misuse", "mental_health")
 TRIO_NAMED = "toxic_trio"
@@ -72,6 +72,7 @@ class Theme:
     fallback: bool = False
     match_patterns: list[str] = field(default_factory=list)
     exclude_patterns: list[str] = field(default_factory=list)
+    veto: re.Pattern | None = None  # a text it matches is never given the theme, by the rules or the model
 
 
 @dataclass
@@ -87,6 +88,7 @@ class Taxonomy:
             for topic in theme.from_topics:
                 self.followers.setdefault(("topic", topic), []).append(key)
         self.fallbacks = [key for key, theme in self.themes.items() if theme.fallback]
+        self.vetoes = {key: theme.veto for key, theme in self.themes.items() if theme.veto is not None}
         self._layouts: dict[frozenset, tuple] = {}
 
     def layout(self, found: frozenset[tuple[str, str]]) -> tuple[tuple[tuple[str, str], tuple[tuple[str, str], ...]], ...]:
@@ -163,12 +165,13 @@ def load_taxonomy(path: str | Path = THEMES_FILE) -> Taxonomy:
             raise TaxonomyError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
         if kind != "fallback" and not pattern:
             raise TaxonomyError(f"{where}: kind {kind!r} needs a pattern")
-        if kind in ("match", "exclude"):
+        if kind in ("match", "exclude", "veto"):
             try:
                 re.compile(pattern)
             except re.error as exc:
                 raise TaxonomyError(f"{where}: pattern {pattern!r} is not a valid expression: {exc}") from None
-        entry = rows.setdefault((axis, theme), {"label": "", "match": [], "exclude": [], "topic": [], "fallback": False})
+        entry = rows.setdefault((axis, theme), {"label": "", "match": [], "exclude": [], "veto": [], "topic": [],
+                                                "fallback": False})
         entry["label"] = entry["label"] or (row["label"] or "").strip()
         if kind == "fallback":
             entry["fallback"] = True
@@ -190,6 +193,7 @@ def load_taxonomy(path: str | Path = THEMES_FILE) -> Taxonomy:
             fallback=entry["fallback"],
             match_patterns=entry["match"],
             exclude_patterns=entry["exclude"],
+            veto=_whole_words(entry["veto"]) if entry["veto"] else None,
         )
     return Taxonomy(themes)
 
@@ -510,14 +514,25 @@ def _tag(text: str, tax: Taxonomy, use_prefilter: bool, model: ThemeModel | None
         reviewed = _reviewed(text, words, model, reading, tax)
         if reviewed is not words:
             added, words = reviewed.keys() - words.keys(), reviewed
+    vetoed = _vetoed(tax, folded) if tax.vetoes else ()
+    if vetoed:
+        words = {key: found for key, found in words.items() if key not in vetoed}
     if not words:
         return ()
     result = []
     for (axis, theme), sources in tax.layout(frozenset(words)):
+        if (axis, theme) in vetoed:
+            continue  # a Home Office theme vetoed, that a topic theme would bring
         theme_words = words[sources[0]] if len(sources) == 1 else _unique([w for s in sources for w in words[s]])
         source = "model" if added and all(s in added for s in sources) else "rules"
         result.append((axis, theme, tuple(theme_words), source))
     return tuple(result)
+
+
+def _vetoed(tax: Taxonomy, folded: str) -> set[tuple[str, str]]:
+    """The themes whose veto rows match the text: a reader's "not this theme", which neither the rules nor the
+    model may overrule."""
+    return {key for key, veto in tax.vetoes.items() if veto.search(folded)}
 
 
 def _reviewed(text: str, words: dict[tuple[str, str], list[str]], model: ThemeModel,

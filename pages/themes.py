@@ -153,7 +153,8 @@ def show_evidence() -> None:
     st.markdown("Choose a theme and a case to see the text that matched, with the matching words marked. "
                 "The words each theme looks for are in `data/reference/themes.csv`, which anyone can read and "
                 "correct. A theme the theme model found in other words (it reads the whole text) says so, and "
-                "marks the words that weighed most for it.")
+                "marks the words that weighed most for it. Where you disagree with a tag, a `veto` row in that "
+                "file (see THEMES.md beside it) stops the theme for texts like this one, whoever found it.")
     theme = st.selectbox("Theme", prevalence["theme"].tolist(), format_func=label, key="evidence_theme")
     with_theme = data.query("completion_by_case", selected, themes=[theme])
     if with_theme.empty:

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 import dhrlearn.themes as themes_module
+from dhrlearn.theme_model import theme_model
 from dhrlearn.themes import TaxonomyError, load_taxonomy, tag_text, taxonomy, topic_themes
 
 LABELLED = Path(__file__).parent / "data" / "labelled_themes.csv"
@@ -172,12 +173,45 @@ def test_a_user_can_add_a_theme(tmp_path):
     assert [m.theme for m in tag_text("Veterans and armed forces", tax)] == ["veterans", "ho_other"]
 
 
+def test_a_veto_row_stops_a_theme_the_rules_would_give(tmp_path):
+    """A reader who disagrees with a tag writes a veto: the theme is not given to a text that matches it, and
+    a Home Office theme that only followed the vetoed topic goes with it; a Home Office veto holds too."""
+    tax = load_taxonomy(_write(tmp_path, "topic,health,Health,match,GPs?\n"
+                                         "topic,health,,veto,GP practices?\n"
+                                         "topic,training,Training,match,training\n"
+                                         "home_office,ho_health,Health HO,topic,health\n"
+                                         "home_office,ho_training,Training HO,topic,training\n"
+                                         "home_office,ho_training,,veto,induction training\n"))
+    assert [m.theme for m in tag_text("Offer training to the GP", tax)] == ["health", "training", "ho_health",
+                                                                           "ho_training"]
+    assert [m.theme for m in tag_text("Offer training to GP practices", tax)] == ["training", "ho_training"]
+    assert [m.theme for m in tag_text("Induction training for GPs", tax)] == ["health", "training", "ho_health"]
+
+
+def test_a_veto_row_stops_a_theme_the_model_would_add(tmp_path):
+    text = "Offer DA training to GP practices"
+    model = theme_model()
+    shipped = load_taxonomy(themes_module.THEMES_FILE)
+    found = {m[1]: m[3] for m in themes_module._tag(text, shipped, True, model)}
+    assert found.get("health_primary_care") == "model"  # the model reads "GP practices" as primary care
+    path = tmp_path / "themes.csv"
+    path.write_text(themes_module.THEMES_FILE.read_text(encoding="utf-8")
+                    + "topic,health_primary_care,,veto,training to GP practices\n",
+                    encoding="utf-8")
+    vetoed = {m[1] for m in themes_module._tag(text, load_taxonomy(path), True, model)}
+    assert "health_primary_care" not in vetoed and {"training", "ho_training"} <= vetoed
+    assert "health_primary_care" in {m[1] for m in themes_module._tag("Refer to GP practices", load_taxonomy(path),
+                                                                     True, model)}
+
+
 @pytest.mark.parametrize("body, message", [
     ("topic,x,X,match,a{0,2}b\n", "line 3: expected 5 fields"),
     ("topic,x,X,match,(unclosed\n", "line 3: pattern '(unclosed' is not a valid expression"),
     ("axis_b,x,X,match,word\n", "line 3: axis 'axis_b'"),
     ("topic,Bad Id,X,match,word\n", "line 3: theme id 'Bad Id'"),
     ("topic,x,X,sometimes,word\n", "line 3: kind 'sometimes'"),
+    ("topic,x,X,veto,(GP\n", "line 3: pattern '(GP' is not a valid expression"),
+    ("topic,x,X,veto,\n", "line 3: kind 'veto' needs a pattern"),
     ("home_office,ho_x,X,topic,nosuch\n", "unknown topic(s) nosuch"),
 ])
 def test_a_bad_taxonomy_names_file_and_line(tmp_path, body, message):
