@@ -228,7 +228,8 @@ REWORKED = (  # (recommendation, [(wording, status) before], [(wording, status) 
      [("Map services", "in_progress"), ("Evaluate", "complete")]),  # one dropped mid-list
     ("3", [("Write the policy", "in_progress")], [("Write the DA policy", "complete")]),  # reworded
     ("4", [("Audit", "in_progress"), ("Audit", "in_progress")], [("Audit", "complete"), ("Audit", "in_progress")]),
-    ("5", [("Deliver  training to GPs", "not_started")], [("deliver training to GPs", "complete")]),
+    ("5", [("Deliver  training to GPs", "not_started"), ("Audit GP notes.", "in_progress")],
+     [("Audit GP notes", "complete"), ("deliver training to GPs", "complete")]),  # re-spaced, reordered
 )
 
 
@@ -250,7 +251,7 @@ def reworked_plan(con=None):
 REWORKED_CHANGES = [  # what a reader of the two versions sees
     ("completed", "1", "Train staff", "in_progress"), ("completed", "2", "Evaluate", "in_progress"),
     ("completed", "3", "Write the DA policy", "in_progress"), ("completed", "4", "Audit", "in_progress"),
-    ("completed", "5", "deliver training to GPs", "not_started"),
+    ("completed", "5", "Audit GP notes", "in_progress"), ("completed", "5", "deliver training to GPs", "not_started"),
     ("new", "1", "Brief managers", None), ("removed", "2", "Run campaign", "in_progress")]
 
 

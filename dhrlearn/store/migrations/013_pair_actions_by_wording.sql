@@ -5,10 +5,11 @@
 -- added or dropped mid-list leaves its neighbours' pairs alone, and an action reworded between versions
 -- still pairs with its old self when nothing else moved.
 --
--- action_key: which action of its recommendation this is by wording: a hash of the wording (folded to
--- lower case, white space made single) and which of the recommendation's actions with that wording it
--- is, in plan order (two actions worded alike pair in their order).
-CREATE OR REPLACE MACRO wording(text) AS regexp_replace(trim(folded_lower(coalesce(text, ''))), '\s+', ' ', 'g');
+-- action_key: which action of its recommendation this is by wording: a hash of the wording (its words in
+-- lower case, punctuation and white space between them made one space, so "Train staff." is "Train staff")
+-- and which of the recommendation's actions with that wording it is, in plan order (two actions worded
+-- alike pair in their order).
+CREATE OR REPLACE MACRO wording(text) AS trim(regexp_replace(lower(coalesce(text, '')), '[^\w]+', ' ', 'g'));
 
 ALTER TABLE action_fact ADD COLUMN IF NOT EXISTS action_key UBIGINT;
 
