@@ -83,3 +83,23 @@ def test_tracker_cases_take_the_year_in_their_reference_else_the_title_year():
     )
     years = {p.case.reference: p.case.year for p in parse_bytes(text.encode(), "tracker.csv")}
     assert years == {"DHR 2014/03": 2014, "BENCH-7": 2015}
+
+
+@pytest.mark.parametrize("header", ["Completed (Y/N)", "Complete?", "Done (Yes/No)", "Date completed"])
+def test_a_completed_column_answered_yes_no_tick_or_a_date_gives_the_status(header):
+    """Simple trackers say whether an action is done in one column: Y, Yes or a tick is complete; No is kept
+    as written and left unknown (not complete, nothing says how far on); a date on or before the plan's
+    date is complete, a later one is a plan, not a fact."""
+    from dhrlearn import review
+
+    answers = ["Y", "No", "Yes", "✔", "12/05/2025", "12/07/2025", "May 2025", "n"]
+    rows = "".join(f"DHR 7,{n}. Recommendation {n},Action {n},31/03/2025,{a}\n" for n, a in enumerate(answers, 1))
+    csv = f"Action plan as at 01/06/2025\nCase,Recommendation,Action,Target date,{header}\n{rows}".encode()
+    preview = review.preview_bytes(csv, "done.csv")
+    actions = preview.actions_frame()
+    assert actions["status"].tolist() == ["complete", "unknown", "complete", "complete", "complete", "unknown",
+                                          "complete", "unknown"]
+    assert actions["status_raw"].tolist()[:4] == ["Y", "No", "Yes", "✔"]  # kept as written, never dropped
+    messages = preview.warnings_frame()["message"].tolist()
+    assert "Recommendation 2: status 'No' is not a known status word" in messages
+    assert "Recommendation 8: status 'n' is not a known status word" in messages

@@ -16,7 +16,7 @@ from dhrlearn.importers.grid import Grid, Merged, NoTableFound, check_zip, plans
 from dhrlearn.importers.symbols import in_symbol_font, symbol_text
 from dhrlearn.model import ImportFailed, ParsedPlan
 
-IMPORTER_VERSION = "docx-1.1"  # 1.1: ticks and crosses from symbol fonts
+IMPORTER_VERSION = "docx-1.1"  # 1.1: ticks and crosses from symbol fonts; "Completed? (Y/N)" columns
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

@@ -120,7 +120,7 @@ HEADER_ALIASES: dict[str, list[str]] = {
     "target_date": ["target date", "target date for completion", "timescale", "timescales", "deadline", "due date",
                     "by when", "when", "target", "completion target", "target completion date", "date due"],
     "completion": ["date of completion and outcome", "date completed", "completion date", "date of completion",
-                   "completed on", "date closed", "outcome"],
+                   "completed on", "date closed", "outcome", "completed", "complete", "done", "achieved"],
     "status": ["status", "progress status", "current status", "status of action", "complete or ongoing"],
     "rag": ["rag", "rag rating", "rag status", "red amber green", "rag rated"],
     "case": ["case", "dhr", "case reference", "dhr reference", "case no", "dhr ref", "dhr no", "case dhr",
@@ -135,6 +135,9 @@ _ALIAS_TEXTS = [alias for _, alias in _CHOICES]
 # A row is a header when it maps at least two columns, one of them saying what the row is about.
 _KEY_FIELDS = {"recommendation", "number", "action"}
 ACTION_FIELDS = ("action", "lead_agency", "lead", "update", "target_date", "completion", "status", "rag")
+# A "Completed?" / "Done (Y/N)" column answered "Y", "N", "No" or with a tick or cross: kept as the status
+# as written (a longer word already is), never dropped.
+_YES_NO = re.compile(r"\s*(?:y|n|no|[✔✓☑✅✗✘☒])\s*", re.IGNORECASE)
 
 
 @lru_cache(maxsize=65536)  # called for every cell of every row when looking for repeated headers
@@ -605,7 +608,7 @@ class _TableReader:
                 # "Date of completion and outcome" holds a date, an outcome word, or both.
                 if re.search(r"\d", text):
                     a.completion_date_raw = _append(a.completion_date_raw, text, sep)
-                if cmap.column("status") is None and re.search(r"[A-Za-z]{3}", text):
+                if cmap.column("status") is None and (re.search(r"[A-Za-z]{3}", text) or _YES_NO.fullmatch(text)):
                     a.status_raw = _append(a.status_raw, text, sep)
             elif name == "status":
                 a.status_raw = _append(a.status_raw, text, " ")

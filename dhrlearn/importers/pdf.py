@@ -21,7 +21,7 @@ from dhrlearn.importers.grid import (
 from dhrlearn.importers.symbols import in_symbol_font, symbol_font
 from dhrlearn.model import ImportFailed, ParsedPlan
 
-IMPORTER_VERSION = "pdf-1.1"  # 1.1: ticks and crosses from symbol fonts
+IMPORTER_VERSION = "pdf-1.1"  # 1.1: ticks and crosses from symbol fonts; "Completed? (Y/N)" columns
 LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 

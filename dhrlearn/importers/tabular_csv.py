@@ -9,7 +9,7 @@ from dhrlearn.importers import sha256_of
 from dhrlearn.importers.grid import Grid, NoTableFound, plans_from_grids
 from dhrlearn.model import ImportFailed, ParsedPlan, Provenance
 
-IMPORTER_VERSION = "csv-1.0"
+IMPORTER_VERSION = "csv-1.1"  # 1.1: a "Completed? (Y/N)" column answered Y, N or with a tick is read
 DELIMITERS = (",", ";", "\t", "|")
 # Excel on Windows saves "CSV" in the ANSI code page; Excel's "CSV UTF-8" adds a BOM.
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")

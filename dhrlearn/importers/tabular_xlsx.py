@@ -11,7 +11,7 @@ from dhrlearn.importers.grid import Grid, Merged, NoTableFound, check_zip, plans
 from dhrlearn.importers.symbols import in_symbol_font
 from dhrlearn.model import ImportFailed, ParsedPlan
 
-IMPORTER_VERSION = "xlsx-1.1"  # 1.1: ticks and crosses typed in a symbol font
+IMPORTER_VERSION = "xlsx-1.1"  # 1.1: ticks and crosses typed in a symbol font; "Completed? (Y/N)" columns
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # old .xls, or an Excel file protected with a password
 
 

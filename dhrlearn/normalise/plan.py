@@ -15,6 +15,7 @@ Nothing written is ever overridden by the other level.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +26,7 @@ from dhrlearn.model import AgencyRef, ImportWarning, ParsedAction, ParsedPlan, P
 from dhrlearn.normalise.agencies import AgencyDirectory, AgencyMatch, default_directory
 from dhrlearn.normalise.dates import IN_TEXT_CONFIDENCE, parse_uk_date
 from dhrlearn.normalise.numbers import clean_number
-from dhrlearn.normalise.status import classify_status
+from dhrlearn.normalise.status import StatusResult, classify_status
 
 SCOPE_WORDS_FILE = "scope_words.csv"
 SCOPE_ORDER = ("local", "regional", "national")  # when several are written, the widest wins
@@ -33,6 +34,8 @@ SCOPE_ORDER = ("local", "regional", "national")  # when several are written, the
 # date): the lowest confidence the review shows, so the row comes first for correcting. A field left empty
 # has confidence 0, which the review leaves out: there is nothing to correct.
 UNREAD = 0.01
+# A date in a "date completed" column with no status word anywhere: complete, a little less sure than a word.
+COMPLETED_ON_CONFIDENCE = 0.8
 _WORDS = re.compile(r"[a-z0-9]+")
 
 
@@ -126,6 +129,8 @@ def _read_status(plan: ParsedPlan, action: ParsedAction, where: Provenance, labe
     if result.status == "unknown" and action.completion_date_raw:
         # The Home Office template's "Date of completion and outcome" column often holds the status.
         result = classify_status(action.completion_date_raw)
+    if result.status == "unknown" and action.completion_date_raw:
+        result = _completed_on(action.completion_date_raw, plan.as_of_date) or result
     action.status, action.status_word = result.status, result.word
     unread = result.status == "unknown" and action.status_raw.strip()
     action.confidence["status_reading"] = UNREAD if unread else result.confidence
@@ -135,6 +140,17 @@ def _read_status(plan: ParsedPlan, action: ParsedAction, where: Provenance, labe
         else:
             message = f"{label}no status found (status cell, end of the update text, RAG)"
         _warn(plan, where, "status", message)
+
+
+def _completed_on(raw: str, as_of: dt.date | None) -> StatusResult | None:
+    """A date of completion and nothing else to go on: complete, when the date is a day or month written as
+    a date (not found inside other text) and not after the plan's date (a later one is a plan, not a fact)."""
+    found = parse_uk_date(raw)
+    if found.date is None or found.confidence <= IN_TEXT_CONFIDENCE or found.precision not in ("day", "month"):
+        return None
+    if found.date > (as_of or dt.date.today()):
+        return None
+    return StatusResult("complete", " ".join(raw.split()), COMPLETED_ON_CONFIDENCE)
 
 
 def _warn(plan: ParsedPlan, where: Provenance, field_name: str, message: str, severity: str = "warning") -> None:
