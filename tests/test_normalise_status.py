@@ -168,6 +168,13 @@ def test_a_tick_alone_in_the_status_cell_is_complete_and_a_cross_is_not_read():
         assert classify_status(other).status == "unknown", other
 
 
+def test_yes_answers_a_completed_question_but_is_no_rag_colour():
+    assert [classify_status(s).status for s in ("Yes", "Y", " y ", "No", "N", "Yes, partly")] == \
+        ["complete", "complete", "complete", "unknown", "unknown", "unknown"]
+    assert classify_status("", "", rag="Y").status == "unknown"  # yellow, on some RAG scales
+    assert classify_status("", "Leaflets printed. Yes", "").status == "unknown"  # never from update text
+
+
 def test_a_vocabulary_word_no_cell_could_match_is_refused(tmp_path):
     path = tmp_path / "status_words.csv"
     path.write_text("word,status,match\n★,complete,whole\n", encoding="utf-8")

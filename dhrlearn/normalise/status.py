@@ -26,7 +26,7 @@ from dhrlearn import config
 from dhrlearn.model import STATUSES
 
 STATUS_WORDS_FILE = "status_words.csv"
-MATCH_MODES = ("end", "cell", "whole", "anywhere")
+MATCH_MODES = ("end", "cell", "whole", "answer", "anywhere")
 
 # Words just before a status word that make it a plan, not a fact:
 # "will be completed", "once complete", "not closed".
@@ -79,7 +79,7 @@ class StatusVocabulary:
     def __init__(self, words: list[StatusWord]):
         self.words = words
         self._by_key = {_key(w.word): w for w in words}
-        self._cell = _compile([w for w in words if w.match != "whole"])
+        self._cell = _compile([w for w in words if w.match not in ("whole", "answer")])
         self._text_reversed = _compile([w for w in words if w.match in ("end", "anywhere")], reverse=True)
         self._anywhere = _compile([w for w in words if w.match == "anywhere"])
 
@@ -97,12 +97,13 @@ class StatusVocabulary:
         return self._by_key[_key(phrase)]
 
     # -- the three places a status can be read from --------------------------
-    def from_cell(self, cell: str) -> StatusResult | None:
+    def from_cell(self, cell: str, rag: bool = False) -> StatusResult | None:
+        """The status a status cell (rag=True: a RAG cell) says."""
         cell = cell.strip()
         if not cell:
             return None
         whole = self._by_key.get(_key(cell))
-        if whole:
+        if whole and not (rag and whole.match == "answer"):  # "Y" in a RAG column may be yellow
             return StatusResult(whole.status, cell, whole.confidence)
         for found in self._cell.finditer(cell):
             if not _is_hedged(cell[: found.start()]):  # "To be completed by March" is no completion
@@ -234,7 +235,7 @@ def _classify(vocab: StatusVocabulary, status_raw: str, update_text: str, rag: s
 
 
 def _from_rag(vocab: StatusVocabulary, rag: str) -> StatusResult | None:
-    found = vocab.from_cell(rag)
+    found = vocab.from_cell(rag, rag=True)
     if found is None:
         return None
     # A RAG colour is a local habit, so it counts for a little less than a word.
