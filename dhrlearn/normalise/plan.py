@@ -127,10 +127,11 @@ def _read_target_date(plan: ParsedPlan, action: ParsedAction, where: Provenance,
 def _read_status(plan: ParsedPlan, action: ParsedAction, where: Provenance, label: str) -> None:
     result = classify_status(action.status_raw, action.update_text, action.rag)
     if result.status == "unknown" and action.completion_date_raw:
-        # The Home Office template's "Date of completion and outcome" column often holds the status.
+        # The Home Office template's "Date of completion and outcome" column often holds the status; a
+        # "Date completed" column, a date alone.
         result = classify_status(action.completion_date_raw)
-    if result.status == "unknown" and action.completion_date_raw:
-        result = _completed_on(action.completion_date_raw, plan.as_of_date) or result
+        if result.status == "unknown":
+            result = _completed_on(action.completion_date_raw, plan.as_of_date) or result
     action.status, action.status_word = result.status, result.word
     unread = result.status == "unknown" and action.status_raw.strip()
     action.confidence["status_reading"] = UNREAD if unread else result.confidence
