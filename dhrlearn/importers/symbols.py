@@ -31,12 +31,17 @@ def symbol_font(name: str | None) -> str | None:
     return None
 
 
+def _font_code(code: int) -> int:
+    """A symbol font's character code: Word and PDFs often write it in the private-use page F0xx."""
+    return code - 0xF000 if 0xF000 <= code <= 0xF0FF else code
+
+
 def symbol_text(font: str | None, code: int) -> str:
     """The character one symbol shows: a known mark of a symbol font, else the code itself when it is a
     character of its own (a symbol from a Unicode font), else nothing."""
     marks = SYMBOL_MARKS.get(symbol_font(font))
     if marks is not None:
-        return marks.get(code - 0xF000 if 0xF000 <= code <= 0xF0FF else code, "")
+        return marks.get(_font_code(code), "")
     return "" if 0xE000 <= code <= 0xF8FF else chr(code)  # a private-use code shows nothing readable
 
 
@@ -46,4 +51,4 @@ def in_symbol_font(text: str, font: str | None) -> str:
     marks = SYMBOL_MARKS.get(symbol_font(font))
     if marks is None:
         return text
-    return "".join(marks.get(ord(c) - 0xF000 if 0xF000 <= ord(c) <= 0xF0FF else ord(c), c) for c in text)
+    return "".join(marks.get(_font_code(ord(c)), c) for c in text)
