@@ -92,9 +92,9 @@ for tab, (title, table), total in zip(st.tabs(labels, default=opened), lists.ite
             **DATE_COLUMNS, "Action text": st.column_config.TextColumn(width="large"),
             "Recommendation": st.column_config.TextColumn(width="medium")})
 
-st.caption("Each action is compared with the same action in the earlier plan: the one of its recommendation with "
-           "the same wording, else the one in the same place among those left. Staff names and update logs are "
-           "left out of these lists and their downloads.")
+st.caption("Each action is compared with the same action in the earlier plan, followed through every update in "
+           "between: in each update, the one of its recommendation with the same wording, else the one in the same "
+           "place among those left. Staff names and update logs are left out of these lists and their downloads.")
 name = f"since_{date_from:%Y-%m-%d}_to_{date_to:%Y-%m-%d}"
 
 

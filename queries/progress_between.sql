@@ -1,9 +1,10 @@
 -- What changed between two dates ("since the last meeting"): actions completed, slipped, new, removed or reopened.
 -- params: date_from, date_to, partnerships, year_from, year_to, agencies, agency_types, levels, themes, limit
 -- Compares each case's plan in force at $date_from with its plan in force at $date_to, matching
--- actions by case + recommendation key, then by wording, then by place (see action_changes in
--- dhrlearn/store/migrations/013_pair_actions_by_wording.sql and 011_unique_pairing_key: recommendations
--- sharing a number, or having none, pair in plan order).
+-- actions by lineage (see action_changes and action_lineage_rows in
+-- dhrlearn/store/migrations/014_action_lineage.sql): each version's actions were paired with the version
+-- before it by recommendation key, then wording, then place, and an action is followed through every
+-- version in between.
 -- Slipped: not complete or closed at $date_to and became off_track, or its target date passed
 -- in between ($date_from <= target < $date_to), or its target moved later. Unchanged actions are left out.
 -- Only the plans of cases passing the case filters are compared (actions pair within a case).

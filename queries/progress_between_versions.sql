@@ -1,8 +1,9 @@
 -- What changed between two plan versions of a case: actions completed, slipped, new, removed or reopened.
 -- params: from_version, to_version, partnerships, year_from, year_to, agencies, agency_types, levels, themes
 -- $from_version / $to_version are plan_version_id values (usually of the same case; see case_versions).
--- Actions are matched as in action_changes (migration 013: by wording, then place); the versions' dates (as-of
--- date, else import date) stand for the two moments, as in progress_between.
+-- Actions are matched as in action_changes (migration 014: by lineage, each version paired with the one before
+-- by wording, then place); the versions' dates (as-of date, else import date) stand for the two moments, as in
+-- progress_between.
 WITH changes AS (
     SELECT *
     FROM action_changes([$from_version], [$to_version],

@@ -9,8 +9,9 @@ import pytest
 from dhrlearn.export import report
 from dhrlearn.export.report import ReportOptions
 from dhrlearn.filters import Filters
-from dhrlearn.store import db
+from dhrlearn.store import db, facts
 from dhrlearn.store.db import query
+from dhrlearn.store.facts import refresh_facts, refresh_lineage
 from fixture_db import add_action, add_case, add_plan_version, add_recommendation, make_db
 
 FROM, TO = dt.date(2023, 2, 1), dt.date(2023, 4, 1)
@@ -207,16 +208,15 @@ def test_recommendations_sharing_a_number_pair_by_their_order(unnumbered):
 
 
 def test_the_migration_gives_stored_facts_their_unique_keys(unnumbered):
-    con, _ = unnumbered
-    # As stored before migration 011 (and 013: no wording keys, so actions pair by place alone).
+    con, versions = unnumbered
+    # As stored before migration 011 (and 013: no wording keys).
     con.execute("UPDATE action_fact SET recommendation_key = split_part(recommendation_key, '#', 1), action_key = NULL")
-    # The old pairing: each unnumbered action completed 3 times (once per action of the other version),
-    # and the first 7 twice.
-    assert len(run(con)) == 2 * 3 + 2
     migration = next(path for n, path in db.migrations() if path.name.endswith("unique_pairing_key.sql"))
     con.execute(migration.read_text())
     assert con.execute("SELECT list(recommendation_key ORDER BY action_id) FROM action_fact").fetchone()[0] == \
         ["#0001", "#0002", "#0003", "0007#0001", "0007#0002"] * 2
+    con.execute("UPDATE action_fact SET lineage_id = NULL")
+    refresh_lineage(con, versions)  # as migration 014 fills it in, from the keys stored
     assert len(run(con)) == 3
 
 
@@ -278,6 +278,7 @@ def test_the_migration_gives_stored_facts_their_wording_keys(tmp_path, monkeypat
             (older / path.name).write_text(path.read_text())
     current = db.MIGRATIONS_DIR
     monkeypatch.setattr(db, "MIGRATIONS_DIR", older)
+    monkeypatch.setattr(facts, "refresh_lineage", lambda con, versions: None)  # the code of the time had none
     con = db.connect(tmp_path / "old.duckdb")
     reworked_plan(con)
     assert "action_key" not in [r[0] for r in con.execute("DESCRIBE action_fact").fetchall()]
@@ -288,3 +289,64 @@ def test_the_migration_gives_stored_facts_their_wording_keys(tmp_path, monkeypat
     assert con.execute("SELECT count(*) FROM action_fact WHERE action_key IS NULL").fetchone()[0] == 0
     assert changes(run(con)) == REWORKED_CHANGES
     con.close()
+
+
+# Case L in three versions: (date, [(recommendation, wording, status)]), added in the order given.
+THREE_VERSIONS = {
+    "v1": ("2023-01-01", [("1", "Write the policy", "in_progress"), ("1", "Train staff", "not_started"),
+                          ("2", "Run campaign", "in_progress")]),
+    "v2": ("2023-02-01", [("1", "Write the DA policy", "in_progress"), ("1", "Train staff", "in_progress")]),
+    "v3": ("2023-03-01", [("1", "Write the DA policy", "complete"), ("1", "Train all staff", "in_progress"),
+                          ("2", "Run campaign", "in_progress")]),
+}
+
+
+def three_versions(order=("v1", "v2", "v3")):
+    con = make_db()
+    case = add_case(con, "Case L", partnership="North CSP", year=2021)
+    versions = {}
+    for name in order:
+        date, actions = THREE_VERSIONS[name]
+        versions[name] = pv = add_plan_version(con, case, date)
+        recommendations = {}
+        for number, wording, status in actions:
+            if number not in recommendations:
+                recommendations[number] = add_recommendation(con, pv, number, f"Recommendation {number}")
+            add_action(con, recommendations[number], wording, status=status)
+    return con, versions
+
+
+def lineages(con):
+    """Each action's wording in v1, v2, v3 order, grouped by lineage."""
+    return sorted(con.execute("""
+        SELECT list(a.text ORDER BY pv.as_of_date) FROM action_fact f
+        JOIN action a USING (action_id) JOIN plan_version pv ON pv.plan_version_id = f.plan_version_id
+        GROUP BY f.lineage_id""").fetchall())
+
+
+THREE_LINEAGES = [(["Run campaign"],), (["Run campaign"],),
+                  (["Write the policy", "Write the DA policy", "Write the DA policy"],),
+                  (["Train staff", "Train staff", "Train all staff"],)]
+
+
+def test_an_action_is_followed_through_every_version_in_between():
+    """v1 to v3 directly: 'Write the policy' and 'Train staff' are both reworded and neither wording nor
+    place alone pairs them; each was followed version by version. 'Run campaign', dropped in v2 and
+    written again in v3, is a new action."""
+    con, v = three_versions()
+    assert sorted(lineages(con)) == sorted(THREE_LINEAGES)
+    expected = [("completed", "1", "Write the DA policy", "in_progress"),
+                ("new", "2", "Run campaign", None), ("removed", "2", "Run campaign", "in_progress")]
+    assert changes(run(con, date_from=dt.date(2023, 1, 15), date_to=dt.date(2023, 3, 15))) == expected
+    direct = query(con, "progress_between_versions", **Filters(as_of=TO).params(),
+                   from_version=v["v1"], to_version=v["v3"])
+    assert changes(direct) == expected
+
+
+def test_a_version_imported_between_two_others_relinks_the_later_one():
+    """v2 arrives last: what v3 follows changes, and the lineages are those of the three in date order."""
+    con, v = three_versions(order=("v1", "v3", "v2"))
+    assert sorted(lineages(con)) == sorted(THREE_LINEAGES)
+    before = con.execute("SELECT action_id, lineage_id FROM action_fact ORDER BY 1").fetchall()
+    refresh_facts(con)  # every fact again, from nothing
+    assert con.execute("SELECT action_id, lineage_id FROM action_fact ORDER BY 1").fetchall() == before

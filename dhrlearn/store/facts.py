@@ -9,7 +9,9 @@ of the one before it. Each table is rebuilt for the plan versions given, from th
 `<table>_rows(versions)` macro beside it. The search tables (migration 004_search.sql) are refreshed
 the same way at import, but for search_text: it holds each distinct text once, shared by many
 versions, so the texts of the versions given are added when absent and a refresh of some versions
-deletes none.
+deletes none. action_fact's lineage_id (migration 014_action_lineage.sql: which actions of a case's
+versions are one action followed through them) is filled in last, for every version of the cases given,
+as a version imported between two others changes what the later one follows.
 """
 from __future__ import annotations
 
@@ -49,6 +51,15 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
         # fact table belongs to one version, or for BY_CASE to one case, so a batch is complete in itself).
         for start in range(0, len(ids), BATCH):
             _refresh_batch(con, table, ids[start:start + BATCH], deleted=everything)
+    if "action_fact" in tables:
+        refresh_lineage(con, ids)
+
+
+def refresh_lineage(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int]) -> None:
+    """Fill in action_fact.lineage_id for every version of the cases of these versions."""
+    for start in range(0, len(plan_version_ids), BATCH):
+        con.execute("UPDATE action_fact SET lineage_id = l.lineage_id FROM action_lineage_rows($versions) l "
+                    "WHERE l.action_id = action_fact.action_id", {"versions": plan_version_ids[start:start + BATCH]})
 
 
 def _refresh_batch(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], deleted: bool) -> None:
@@ -64,4 +75,4 @@ def _refresh_batch(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], d
     elif not deleted:  # the id range first skips the row groups of older versions
         con.execute(f"DELETE FROM {table} WHERE plan_version_id BETWEEN $lo AND $hi "
                     "AND plan_version_id IN (SELECT unnest($versions))", {"lo": ids[0], "hi": ids[-1], **versions})
-    con.execute(f"INSERT INTO {table} SELECT * FROM {table}_rows($versions)", versions)
+    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM {table}_rows($versions)", versions)
