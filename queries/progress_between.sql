@@ -27,29 +27,19 @@ plans AS MATERIALIZED (
     FULL OUTER JOIN (SELECT * FROM plan_in_force($date_to) WHERE case_id IN (SELECT case_id FROM cases)) t
         ON t.case_id = f.case_id
 ),
--- Cases whose plan changed are paired action by action (a case with no plan at $date_to, which
--- only happens when $date_from is the later date, has every action removed).
+-- Cases whose plan changed are paired action by action: a case with no plan at $date_from has every
+-- action new, and one with no plan at $date_to (only when $date_from is the later date) every action removed.
 paired AS (
     SELECT case_id, before_action_id, after_action_id, action_id, before_status, after_status,
            before_target_date, after_target_date, change, slip_reasons, recommendation_id, level, seq, recommendation_key
     FROM action_changes((SELECT coalesce(list(from_version), []) FROM plans
                          WHERE from_version IS DISTINCT FROM to_version AND from_version IS NOT NULL),
                         (SELECT coalesce(list(to_version), []) FROM plans
-                         WHERE from_version <> to_version),
+                         WHERE from_version IS DISTINCT FROM to_version AND to_version IS NOT NULL),
                         $date_from, $date_to)
     WHERE change IS NOT NULL
 ),
--- The rest need no pairing: a case with no plan at $date_from has every action new; a case whose
--- plan stayed the same has those slipped whose target date passed in between.
-arrived AS (
-    SELECT f.case_id, NULL::INTEGER AS before_action_id, f.action_id AS after_action_id, f.action_id,
-           NULL::VARCHAR AS before_status, f.status AS after_status,
-           NULL::DATE AS before_target_date, f.target_date AS after_target_date,
-           'new' AS change, NULL::VARCHAR AS slip_reasons, f.recommendation_id, f.level, f.seq,
-           f.recommendation_key
-    FROM action_fact f
-    WHERE f.plan_version_id IN (SELECT to_version FROM plans WHERE from_version IS NULL)
-),
+-- A case whose plan stayed the same needs no pairing: its actions slipped whose target date passed in between.
 passed AS (
     SELECT f.case_id, f.action_id AS before_action_id, f.action_id AS after_action_id, f.action_id,
            f.status AS before_status, f.status AS after_status,
@@ -65,7 +55,7 @@ selected AS (
     SELECT ch.*,
            CASE ch.change WHEN 'completed' THEN 1 WHEN 'slipped' THEN 2 WHEN 'new' THEN 3
                           WHEN 'reopened' THEN 4 ELSE 5 END AS change_order
-    FROM (SELECT * FROM paired UNION ALL SELECT * FROM arrived UNION ALL SELECT * FROM passed) ch
+    FROM (SELECT * FROM paired UNION ALL SELECT * FROM passed) ch
     WHERE (len($levels) = 0 OR list_contains($levels, ch.level))
       AND action_matches(ch.action_id, ch.recommendation_id, $agencies, $agency_types, $themes)
 ),
