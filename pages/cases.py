@@ -90,11 +90,16 @@ with changes_tab:
             ui.kpi_row([(c.capitalize(), int(counts.get(c, 0)), "") for c in ("completed", "slipped", "new", "removed", "reopened")],
                        per_row=5)
             st.dataframe(pd.DataFrame({
-                "Change": changes["change"], "Why": changes["slip_reasons"], "Rec.": changes["recommendation_number"],
+                "Change": changes["change"], "Why": changes["slip_reasons"].fillna(""),
+                "Rec.": changes["recommendation_number"],
                 "Action": changes["action_seq"], "Action text": changes["action_text"],
                 "Status before": changes["before_status"].map(ui.status_text),
                 "Status after": changes["after_status"].map(ui.status_text),
                 "Target before": changes["before_target_date"], "Target after": changes["after_target_date"],
                 "Source": [ui.source_text(*r) for r in
                            changes[["src_file", "src_location", "src_rows"]].itertuples(index=False)],
-            }), hide_index=True)
+            }), hide_index=True, column_config={
+                "Target before": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                "Target after": st.column_config.DateColumn(format="DD/MM/YYYY"),
+                "Why": st.column_config.TextColumn(width="medium"),
+                "Action text": st.column_config.TextColumn(width="large")})

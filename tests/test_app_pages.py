@@ -115,6 +115,7 @@ def test_cases_shows_the_plan_with_provenance_and_the_changes_between_versions(a
     changes = at.dataframe[1].value
     assert dict(zip(changes["Action text"], changes["Change"])) == {
         "Train every officer": "completed", "Agree a dual diagnosis pathway": "new"}
+    assert list(changes["Why"]) == ["", ""]  # only a slipped action says why, and no cell reads "None"
 
 
 def test_themes_shows_toxic_trio_and_highlighted_evidence(app):
