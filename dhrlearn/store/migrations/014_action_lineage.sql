@@ -1,13 +1,13 @@
 -- An action followed through its case's plan versions. Progress paired the actions of the two plans it
--- compares (by wording, then place) on every query: at 10,000 cases, "since the last meeting" spent most
--- of its time on that pairing. Each version's actions are now paired once, with the version just before
+-- compares (by wording, then place) on every query: at 10,000 cases that pairing was the largest part of
+-- "since the last meeting". Each version's actions are now paired once, with the version just before
 -- it, when the facts are refreshed; the actions so paired share a lineage_id (the action_id of the first
 -- of them), and two plans of a case compare by lineage alone, one join on one key.
 --
 -- Between consecutive versions the pairing is as before (migration 013): by recommendation key and
 -- wording, then the actions of a recommendation left over on both sides by their place. Between versions
--- further apart it follows the action through every version in between, as a reader of each update did:
--- an action dropped in one version and written again later is a new action, not its old self.
+-- further apart it follows the action through every version in between, one update after another: an
+-- action dropped in one version and written again later is a new action, not its old self.
 ALTER TABLE action_fact ADD COLUMN IF NOT EXISTS lineage_id INTEGER;
 
 -- Each action of every version of the cases holding these versions, with its lineage. Versions are in the
