@@ -324,7 +324,7 @@ def lineages(con):
         GROUP BY f.lineage_id""").fetchall())
 
 
-THREE_LINEAGES = [(["Run campaign"],), (["Run campaign"],),
+THREE_LINEAGES = [(["Run campaign", "Run campaign"],),
                   (["Write the policy", "Write the DA policy", "Write the DA policy"],),
                   (["Train staff", "Train staff", "Train all staff"],)]
 
@@ -332,15 +332,19 @@ THREE_LINEAGES = [(["Run campaign"],), (["Run campaign"],),
 def test_an_action_is_followed_through_every_version_in_between():
     """v1 to v3 directly: 'Write the policy' and 'Train staff' are both reworded and neither wording nor
     place alone pairs them; each was followed version by version. 'Run campaign', dropped in v2 and
-    written again in v3, is a new action."""
+    written again word for word in v3, takes up its old lineage: unchanged, not removed and new."""
     con, v = three_versions()
     assert sorted(lineages(con)) == sorted(THREE_LINEAGES)
-    expected = [("completed", "1", "Write the DA policy", "in_progress"),
-                ("new", "2", "Run campaign", None), ("removed", "2", "Run campaign", "in_progress")]
+    expected = [("completed", "1", "Write the DA policy", "in_progress")]
     assert changes(run(con, date_from=dt.date(2023, 1, 15), date_to=dt.date(2023, 3, 15))) == expected
     direct = query(con, "progress_between_versions", **Filters(as_of=TO).params(),
                    from_version=v["v1"], to_version=v["v3"])
     assert changes(direct) == expected
+    # Between v1 and v2 it was removed, between v2 and v3 new.
+    assert [c[:3] for c in changes(run(con, date_from=dt.date(2023, 1, 15), date_to=dt.date(2023, 2, 15)))] == \
+        [("removed", "2", "Run campaign")]
+    assert [c[:3] for c in changes(run(con, date_from=dt.date(2023, 2, 15), date_to=dt.date(2023, 3, 15)))] == \
+        [("completed", "1", "Write the DA policy"), ("new", "2", "Run campaign")]
 
 
 def test_a_version_imported_between_two_others_relinks_the_later_one():
@@ -350,3 +354,64 @@ def test_a_version_imported_between_two_others_relinks_the_later_one():
     before = con.execute("SELECT action_id, lineage_id FROM action_fact ORDER BY 1").fetchall()
     refresh_facts(con)  # every fact again, from nothing
     assert con.execute("SELECT action_id, lineage_id FROM action_fact ORDER BY 1").fetchall() == before
+
+
+WORDS = ["Audit files", "Train staff", "Brief managers", "Write the policy", "Map services", "Review cases",
+         "Share learning", "Agree protocol"]
+STATUSES = ["not_started", "in_progress", "off_track", "complete"]
+
+
+def edited(rng, actions):
+    """The next version of a recommendation's actions [(wording, status, target)]: some kept, reworded,
+    dropped, added, moved or given a new status or target, as trackers change between updates."""
+    out = []
+    for wording, status, target in actions:
+        roll = rng.random()
+        if roll < 0.15:
+            continue  # dropped
+        if roll < 0.3:
+            wording = wording + " again"  # reworded
+        if rng.random() < 0.4:
+            status = rng.choice(STATUSES)
+        if rng.random() < 0.2:
+            target = rng.choice(["2023-03-31", "2023-06-30", "2023-12-31"])
+        out.append((wording, status, target))
+    for _ in range(rng.randint(0, 2)):  # added, anywhere in the list, some worded as one dropped earlier
+        out.insert(rng.randint(0, len(out)), (rng.choice(WORDS), rng.choice(STATUSES), "2023-06-30"))
+    if len(out) > 1 and rng.random() < 0.3:
+        i, j = rng.sample(range(len(out)), 2)
+        out[i], out[j] = out[j], out[i]  # moved
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_consecutive_versions_pair_as_a_direct_pairing_of_the_two(seed):
+    """Lineage pairs each version with the one before by the rules migration 013 applied to any two plans:
+    on randomly edited plans, every pair of consecutive versions gives the changes that direct pairing gives."""
+    import random
+
+    rng = random.Random(seed)
+    con = make_db()
+    case = add_case(con, f"Case R{seed}", partnership="North CSP", year=2021)
+    plan = {n: [(rng.choice(WORDS), rng.choice(STATUSES), "2023-06-30") for _ in range(rng.randint(2, 5))]
+            for n in ("1", "2", "3")}
+    versions = []
+    for month in (1, 2, 3, 4):
+        pv = add_plan_version(con, case, f"2023-0{month}-01")
+        for number, actions in plan.items():
+            r = add_recommendation(con, pv, number, f"Recommendation {number}")
+            for wording, status, target in actions:
+                add_action(con, r, wording, status=status, target_date=target)
+        versions.append(pv)
+        plan = {n: edited(rng, actions) for n, actions in plan.items()}
+    direct = (db.MIGRATIONS_DIR / "013_pair_actions_by_wording.sql").read_text()
+    direct = direct[direct.index("CREATE OR REPLACE MACRO action_changes("):]
+    con.execute(direct.replace("MACRO action_changes(", "MACRO action_changes_direct("))
+    sql = """SELECT change, before_action_id, after_action_id, slip_reasons
+             FROM {}([$a], [$b], DATE '2023-01-15', DATE '2023-05-01') WHERE change IS NOT NULL ORDER BY ALL"""
+    compared = 0
+    for a, b in zip(versions, versions[1:]):
+        by_lineage = con.execute(sql.format("action_changes"), {"a": a, "b": b}).fetchall()
+        assert by_lineage == con.execute(sql.format("action_changes_direct"), {"a": a, "b": b}).fetchall()
+        compared += len(by_lineage)
+    assert compared > 5  # the plans did change

@@ -6,8 +6,9 @@
 --
 -- Between consecutive versions the pairing is as before (migration 013): by recommendation key and
 -- wording, then the actions of a recommendation left over on both sides by their place. Between versions
--- further apart it follows the action through every version in between, one update after another: an
--- action dropped in one version and written again later is a new action, not its old self.
+-- further apart it follows the action through every version in between, one update after another; an
+-- action dropped from one version and written again, word for word, in a later one takes up its old
+-- lineage again (as a direct pairing of the two plans would have matched it).
 ALTER TABLE action_fact ADD COLUMN IF NOT EXISTS lineage_id INTEGER;
 
 -- Each action of every version of the cases holding these versions, with its lineage. Versions are in the
@@ -15,12 +16,16 @@ ALTER TABLE action_fact ADD COLUMN IF NOT EXISTS lineage_id INTEGER;
 -- the version before and is followed by at most one (the lowest ids win, should keys ever collide), so a
 -- lineage appears at most once in a version.
 CREATE OR REPLACE MACRO action_lineage_rows(versions) AS TABLE
-WITH RECURSIVE steps AS (
-    SELECT plan_version_id AS version,
-           lag(plan_version_id) OVER (PARTITION BY case_id ORDER BY coalesce(as_of_date, CAST(imported_at AS DATE)),
-                                      imported_at, plan_version_id) AS previous
+WITH RECURSIVE ordered AS (
+    SELECT plan_version_id AS version, case_id,
+           row_number() OVER (PARTITION BY case_id ORDER BY coalesce(as_of_date, CAST(imported_at AS DATE)),
+                              imported_at, plan_version_id) AS place
     FROM plan_version
     WHERE case_id IN (SELECT case_id FROM plan_version WHERE plan_version_id IN (SELECT unnest(versions)))
+),
+steps AS (
+    SELECT version, case_id, place, lag(version) OVER (PARTITION BY case_id ORDER BY place) AS previous
+    FROM ordered
 ),
 earlier AS (
     SELECT s.version AS step, f.action_id, f.recommendation_key AS rec_key, f.action_key, f.seq
@@ -39,7 +44,7 @@ by_wording AS MATERIALIZED (
 ),
 -- (action, the action of the version before that it follows): matched by wording, then the actions of a
 -- recommendation unmatched on both sides by their place (seq).
-follows AS MATERIALIZED (
+follows_next AS MATERIALIZED (
     SELECT action_id, previous_id FROM (
         SELECT later_id AS action_id, earlier_id AS previous_id
         FROM by_wording WHERE later_id IS NOT NULL AND earlier_id IS NOT NULL
@@ -51,6 +56,23 @@ follows AS MATERIALIZED (
     )
     QUALIFY row_number() OVER (PARTITION BY action_id ORDER BY previous_id) = 1
         AND row_number() OVER (PARTITION BY previous_id ORDER BY action_id) = 1
+),
+-- An action following none in the version before, worded as one whose line ended in an earlier version
+-- (followed by none), in the same recommendation, follows the latest such action: written again.
+placed AS (
+    SELECT f.action_id, s.case_id, s.place, f.recommendation_key AS rec_key, f.action_key
+    FROM steps s JOIN action_fact f ON f.plan_version_id = s.version
+),
+written_again AS (
+    SELECT n.action_id, o.action_id AS previous_id
+    FROM (SELECT * FROM placed WHERE place > 1 AND action_id NOT IN (SELECT action_id FROM follows_next)) n
+    JOIN (SELECT * FROM placed WHERE action_id NOT IN (SELECT previous_id FROM follows_next)) o
+        ON o.case_id = n.case_id AND o.rec_key = n.rec_key AND o.action_key = n.action_key AND o.place < n.place
+    QUALIFY row_number() OVER (PARTITION BY n.action_id ORDER BY o.place DESC) = 1
+        AND row_number() OVER (PARTITION BY o.action_id ORDER BY n.place) = 1
+),
+follows AS MATERIALIZED (
+    SELECT * FROM follows_next UNION ALL SELECT * FROM written_again
 ),
 lineage(action_id, lineage_id) AS (
     SELECT f.action_id, f.action_id
