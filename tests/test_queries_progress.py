@@ -2,6 +2,7 @@
 changed between the dates and cases whose plan did not; the per-kind $limit and totals; the same
 answer as pairing every plan in force; the report's period sentence."""
 import datetime as dt
+import random
 
 import pandas as pd
 import pytest
@@ -334,7 +335,7 @@ def test_an_action_is_followed_through_every_version_in_between():
     place alone pairs them; each was followed version by version. 'Run campaign', dropped in v2 and
     written again word for word in v3, takes up its old lineage: unchanged, not removed and new."""
     con, v = three_versions()
-    assert sorted(lineages(con)) == sorted(THREE_LINEAGES)
+    assert lineages(con) == sorted(THREE_LINEAGES)
     expected = [("completed", "1", "Write the DA policy", "in_progress")]
     assert changes(run(con, date_from=dt.date(2023, 1, 15), date_to=dt.date(2023, 3, 15))) == expected
     direct = query(con, "progress_between_versions", **Filters(as_of=TO).params(),
@@ -350,7 +351,7 @@ def test_an_action_is_followed_through_every_version_in_between():
 def test_a_version_imported_between_two_others_relinks_the_later_one():
     """v2 arrives last: what v3 follows changes, and the lineages are those of the three in date order."""
     con, v = three_versions(order=("v1", "v3", "v2"))
-    assert sorted(lineages(con)) == sorted(THREE_LINEAGES)
+    assert lineages(con) == sorted(THREE_LINEAGES)
     before = con.execute("SELECT action_id, lineage_id FROM action_fact ORDER BY 1").fetchall()
     refresh_facts(con)  # every fact again, from nothing
     assert con.execute("SELECT action_id, lineage_id FROM action_fact ORDER BY 1").fetchall() == before
@@ -388,8 +389,6 @@ def edited(rng, actions):
 def test_consecutive_versions_pair_as_a_direct_pairing_of_the_two(seed):
     """Lineage pairs each version with the one before by the rules migration 013 applied to any two plans:
     on randomly edited plans, every pair of consecutive versions gives the changes that direct pairing gives."""
-    import random
-
     rng = random.Random(seed)
     con = make_db()
     case = add_case(con, f"Case R{seed}", partnership="North CSP", year=2021)
