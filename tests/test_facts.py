@@ -18,12 +18,13 @@ SEED_CSV = Path(__file__).parent / "fixtures" / "tabular" / "seed_home_office.cs
 
 def out_of_step(con) -> dict[str, int]:
     """Rows that differ, both ways, between each fact table and what its macro makes now (action_fact's
-    lineage_id, kept by case, against action_lineage_rows)."""
+    lineage_id, kept by case, against action_lineage_rows; each case's list_order against case_list_order)."""
     every = "(SELECT coalesce(list(plan_version_id), []) FROM plan_version)"
     pairs = {table: (f"SELECT * EXCLUDE (lineage_id) FROM {table}" if table == "action_fact" else f"FROM {table}",
                      f"FROM {table}_rows({every})") for table in ALL}
     pairs["action_fact.lineage_id"] = ("SELECT action_id, lineage_id FROM action_fact",
                                        f"FROM action_lineage_rows({every})")
+    pairs["dhr_case.list_order"] = ("SELECT case_id, list_order FROM dhr_case", "FROM case_list_order()")
     differ = {}
     for name, (stored, made) in pairs.items():
         extra = con.execute(f"SELECT count(*) FROM ({stored} EXCEPT ALL {made})").fetchone()[0]

@@ -117,6 +117,41 @@ def test_every_kind_of_change_in_meeting_order(fx):
     assert pd.isna(new.before_status) and pd.isna(new.before_action_id) and new.after_status == "not_started"
 
 
+def arrived_out_of_order(con=None):
+    """Three cases, the last to arrive sorting first; in each plan recommendation 2 was added before 1.
+    Every action completes between the dates."""
+    con = con or make_db()
+    for reference, partnership in (("Case B", "North CSP"), ("Case C", "East CSP"), ("Case A", "North CSP")):
+        case = add_case(con, reference, partnership=partnership)
+        for date, status in (("2023-01-01", "in_progress"), ("2023-03-01", "complete")):
+            plan = add_plan_version(con, case, date)
+            second = add_recommendation(con, plan, "2", "Second")
+            first = add_recommendation(con, plan, "1", "First")
+            add_action(con, second, "Audit", status=status)
+            add_action(con, first, "Train", status=status)
+    return con
+
+
+LISTED = [("East CSP", "Case C", "1"), ("East CSP", "Case C", "2"), ("North CSP", "Case A", "1"),
+          ("North CSP", "Case A", "2"), ("North CSP", "Case B", "1"), ("North CSP", "Case B", "2")]
+
+
+def listed(df):
+    return list(zip(df.partnership, df.reference, df.recommendation_number))
+
+
+def test_cases_are_listed_by_partnership_and_reference_in_whatever_order_they_arrived():
+    """The list order is stored (dhr_case.list_order): a case arriving last that sorts first moves the others.
+    Within a case, actions keep plan order whatever order they were added in."""
+    con = arrived_out_of_order()
+    df = run(con)
+    assert listed(df) == LISTED
+    assert set(df.change) == {"completed"}
+    first_three = run(con, limit=3)
+    assert listed(first_three) == LISTED[:3]
+    assert first_three.change_total.tolist() == [6, 6, 6]
+
+
 def test_each_kind_keeps_its_first_rows_and_counts_them_all(fx):
     con, _ = fx
     df = run(con, limit=2)
@@ -280,15 +315,44 @@ def test_the_migration_gives_stored_facts_their_wording_keys(tmp_path, monkeypat
     current = db.MIGRATIONS_DIR
     monkeypatch.setattr(db, "MIGRATIONS_DIR", older)
     monkeypatch.setattr(facts, "refresh_lineage", lambda con, versions: None)  # the code of the time had none
+    monkeypatch.setattr(facts, "refresh_list_order", lambda con: None)
     con = db.connect(tmp_path / "old.duckdb")
-    reworked_plan(con)
+    _, (v1, v2) = reworked_plan(con)
     assert "action_key" not in [r[0] for r in con.execute("DESCRIBE action_fact").fetchall()]
-    assert changes(run(con)) != REWORKED_CHANGES  # paired by place
+    # (Between versions: today's progress_between needs the list order of migration 015.)
+    by_place = query(con, "progress_between_versions", **Filters(as_of=TO).params(), from_version=v1, to_version=v2)
+    assert changes(by_place) != REWORKED_CHANGES
     con.close()
     monkeypatch.setattr(db, "MIGRATIONS_DIR", current)
     con = db.connect(tmp_path / "old.duckdb")
     assert con.execute("SELECT count(*) FROM action_fact WHERE action_key IS NULL").fetchone()[0] == 0
     assert changes(run(con)) == REWORKED_CHANGES
+    con.close()
+
+
+def test_the_migration_numbers_stored_cases_and_actions_in_list_order(tmp_path, monkeypatch):
+    """A store made before migration 015: migrating it fills in every case's list_order and every action's
+    plan_order as refreshing them would, and Since last meeting lists in that order."""
+    older = tmp_path / "migrations"
+    older.mkdir()
+    for number, path in db.migrations():
+        if number < 15:
+            (older / path.name).write_text(path.read_text())
+    current = db.MIGRATIONS_DIR
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", older)
+    monkeypatch.setattr(facts, "refresh_list_order", lambda con: None)  # the code of the time had none
+    con = db.connect(tmp_path / "old.duckdb")
+    arrived_out_of_order(con)
+    assert "plan_order" not in [r[0] for r in con.execute("DESCRIBE action_fact").fetchall()]
+    con.close()
+    monkeypatch.setattr(db, "MIGRATIONS_DIR", current)
+    con = db.connect(tmp_path / "old.duckdb")
+    every = "(SELECT list(plan_version_id) FROM plan_version)"
+    assert con.execute("SELECT list(list_order ORDER BY case_id) FROM dhr_case").fetchone()[0] == [3, 1, 2]
+    assert con.execute("SELECT count(*) FROM (SELECT action_id, plan_order FROM action_fact "
+                       f"EXCEPT SELECT action_id, plan_order FROM action_fact_rows({every}))").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM action_fact WHERE plan_order IS NULL").fetchone()[0] == 0
+    assert listed(run(con)) == LISTED
     con.close()
 
 

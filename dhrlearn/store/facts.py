@@ -11,7 +11,9 @@ the same way at import, but for search_text: it holds each distinct text once, s
 versions, so the texts of the versions given are added when absent and a refresh of some versions
 deletes none. action_fact's lineage_id (migration 014_action_lineage.sql: which actions of a case's
 versions are one action followed through them) is filled in last, for every version of the cases given,
-as a version imported between two others changes what the later one follows.
+as a version imported between two others changes what the later one follows. dhr_case.list_order (migration
+015_list_order.sql: each case's place in lists) is renumbered whenever plan_span is refreshed, as a new case
+moves every case after it.
 """
 from __future__ import annotations
 
@@ -53,6 +55,8 @@ def refresh_facts(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int] | 
             _refresh_batch(con, table, ids[start:start + BATCH], deleted=everything)
     if "action_fact" in tables:
         refresh_lineage(con, ids)
+    if "plan_span" in tables:
+        refresh_list_order(con)
 
 
 def refresh_lineage(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int]) -> None:
@@ -60,6 +64,12 @@ def refresh_lineage(con: duckdb.DuckDBPyConnection, plan_version_ids: list[int])
     for start in range(0, len(plan_version_ids), BATCH):
         con.execute("UPDATE action_fact SET lineage_id = l.lineage_id FROM action_lineage_rows($versions) l "
                     "WHERE l.action_id = action_fact.action_id", {"versions": plan_version_ids[start:start + BATCH]})
+
+
+def refresh_list_order(con: duckdb.DuckDBPyConnection) -> None:
+    """Number every case in list order (partnership, then reference); only the cases whose place moved are written."""
+    con.execute("UPDATE dhr_case SET list_order = o.list_order FROM case_list_order() o "
+                "WHERE o.case_id = dhr_case.case_id AND dhr_case.list_order IS DISTINCT FROM o.list_order")
 
 
 def _refresh_batch(con: duckdb.DuckDBPyConnection, table: str, ids: list[int], deleted: bool) -> None:
