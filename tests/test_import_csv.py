@@ -92,14 +92,18 @@ def test_a_completed_column_answered_yes_no_tick_or_a_date_gives_the_status(head
     date is complete, a later one is a plan, not a fact."""
     from dhrlearn import review
 
-    answers = ["Y", "No", "Yes", "✔", "12/05/2025", "12/07/2025", "May 2025", "n"]
+    answers = ["Y", "No", "Yes", "✔", "12/05/2025", "12/07/2025", "May 2025", "n", "✗"]
     rows = "".join(f"DHR 7,{n}. Recommendation {n},Action {n},31/03/2025,{a}\n" for n, a in enumerate(answers, 1))
     csv = f"Action plan as at 01/06/2025\nCase,Recommendation,Action,Target date,{header}\n{rows}".encode()
     preview = review.preview_bytes(csv, "done.csv")
     actions = preview.actions_frame()
     assert actions["status"].tolist() == ["complete", "unknown", "complete", "complete", "complete", "unknown",
-                                          "complete", "unknown"]
+                                          "complete", "unknown", "unknown"]
     assert actions["status_raw"].tolist()[:4] == ["Y", "No", "Yes", "✔"]  # kept as written, never dropped
     messages = preview.warnings_frame()["message"].tolist()
-    assert "Recommendation 2: status 'No' is not a known status word" in messages
-    assert "Recommendation 8: status 'n' is not a known status word" in messages
+    no = ": not complete, but nothing says how far on (left unknown; counted as not complete)"
+    assert f"Recommendation 2: status 'No'{no}" in messages
+    assert f"Recommendation 8: status 'n'{no}" in messages
+    assert "Recommendation 9: status '✗' (a cross) left unknown: some trackers cross what is done, others what is not" \
+        in messages
+    assert not any("not a known status word" in m for m in messages)

@@ -37,6 +37,9 @@ UNREAD = 0.01
 # A date in a "date completed" column with no status word anywhere: complete, a little less sure than a word.
 COMPLETED_ON_CONFIDENCE = 0.8
 _WORDS = re.compile(r"[a-z0-9]+")
+# A "Completed?" column's no, or a cross: understood, but it says no status of the five (status_words.csv).
+_ANSWER_NO = re.compile(r"\s*(?:n|no)\s*", re.IGNORECASE)
+_CROSS = re.compile(r"\s*[✗✘☒❌]\s*")
 
 
 @dataclass
@@ -135,12 +138,19 @@ def _read_status(plan: ParsedPlan, action: ParsedAction, where: Provenance, labe
     action.status, action.status_word = result.status, result.word
     unread = result.status == "unknown" and action.status_raw.strip()
     action.confidence["status_reading"] = UNREAD if unread else result.confidence
-    if result.status == "unknown":
-        if action.status_raw.strip():
-            message = f"{label}status '{_short(action.status_raw)}' is not a known status word"
-        else:
-            message = f"{label}no status found (status cell, end of the update text, RAG)"
-        _warn(plan, where, "status", message)
+    if result.status != "unknown":
+        return
+    raw = action.status_raw
+    if _ANSWER_NO.fullmatch(raw):
+        _warn(plan, where, "status", f"{label}status '{raw.strip()}': not complete, but nothing says how far on "
+                                     "(left unknown; counted as not complete)", "info")
+    elif _CROSS.fullmatch(raw):
+        _warn(plan, where, "status", f"{label}status '{raw.strip()}' (a cross) left unknown: some trackers cross "
+                                     "what is done, others what is not")
+    elif raw.strip():
+        _warn(plan, where, "status", f"{label}status '{_short(raw)}' is not a known status word")
+    else:
+        _warn(plan, where, "status", f"{label}no status found (status cell, end of the update text, RAG)")
 
 
 def _completed_on(raw: str, as_of: dt.date | None) -> StatusResult | None:
