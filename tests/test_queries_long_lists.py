@@ -75,3 +75,6 @@ def test_uptake_evidence_list_limit_keeps_the_first_rows_and_counts_them_all(con
     assert (first["total_rows"] == len(everything)).all()
     order = everything["polarity"].map({"negative": 1, "planned": 2, "positive": 3})
     assert order.is_monotonic_increasing
+    for _, passages in everything.groupby(order):  # then case by case, by partnership and reference
+        cases = list(zip(passages.partnership, passages.reference))
+        assert cases == sorted(cases)
