@@ -13,9 +13,10 @@
 -- Only cases whose plan in force changed between the dates are paired action by action: in a case
 -- whose plan stayed the same, an action can only have slipped by its target date passing, which
 -- its fact row says directly. Each kind of change is listed case by case (partnership, then reference)
--- and, within a case, in plan order (recommendation key, then seq and action_id): both stored as integers,
--- dhr_case.list_order and action_fact.plan_order (migration 015_list_order.sql), so the window ranks by one
--- number. Texts are joined only for the rows kept. Update logs (which name staff) and targets as written are left out: the lists and their
+-- and, within a case, in plan order (as the Cases page lists the plan: recommendations by sort key, those
+-- without one last, then actions by seq): both stored as integers, dhr_case.list_order and
+-- action_fact.plan_order (migration 015_list_order.sql), so the window ranks by one number. Texts are
+-- joined only for the rows kept. Update logs (which name staff) and targets as written are left out: the lists and their
 -- downloads show neither.
 WITH cases AS (
     SELECT case_id, reference, partnership, list_order

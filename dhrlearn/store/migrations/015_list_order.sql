@@ -1,7 +1,7 @@
--- Lists of actions are in case order (partnership, then reference) and, within a case, in plan order
--- (recommendation key, then the action's place). Since last meeting ranked each kind of change by those
--- five columns, three of them text, on every query: at 10,000 cases the window that keeps each kind's
--- first rows was its largest step. Both orders are now stored as integers, so a list sorts on one number.
+-- Lists of actions are in case order (partnership, then reference) and, within a case, in plan order.
+-- Since last meeting ranked each kind of change by five columns, three of them text, on every query: at
+-- 10,000 cases the window that keeps each kind's first rows was its largest step. Both orders are now
+-- stored as integers, so a list sorts on one number.
 --
 -- dhr_case.list_order: the case's place among all cases by partnership, then reference (unique together).
 -- A new case moves the cases after it, so dhrlearn.store.facts.refresh_facts renumbers every case whenever
@@ -14,13 +14,15 @@ FROM dhr_case;
 
 UPDATE dhr_case SET list_order = o.list_order FROM case_list_order() o WHERE o.case_id = dhr_case.case_id;
 
--- action_fact.plan_order: the action's place in its plan version, by recommendation_key, seq, action_id.
--- Within one version it sorts as those three; it is not comparable across versions.
+-- action_fact.plan_order: the action's place in its plan version as the Cases page lists the plan
+-- (case_plan): by the recommendation's sort key (recommendations without one last), the recommendation,
+-- then the action's seq and action_id. It is not comparable across versions.
 ALTER TABLE action_fact ADD COLUMN IF NOT EXISTS plan_order INTEGER;
 
 CREATE OR REPLACE MACRO action_fact_rows(versions) AS TABLE
-SELECT *,
-       CAST(row_number() OVER (PARTITION BY plan_version_id ORDER BY recommendation_key, seq, action_id) AS INTEGER)
+SELECT * EXCLUDE (sort_key),
+       CAST(row_number() OVER (PARTITION BY plan_version_id
+                               ORDER BY sort_key NULLS LAST, recommendation_id, seq, action_id) AS INTEGER)
            AS plan_order
 FROM (
     SELECT a.action_id, a.plan_version_id, a.case_id, a.recommendation_id, r.level, a.seq, a.status,
@@ -33,7 +35,8 @@ FROM (
                                           ORDER BY a.recommendation_id)) AS recommendation_key,
            hash(wording(a.text),
                 row_number() OVER (PARTITION BY a.recommendation_id, wording(a.text) ORDER BY a.seq, a.action_id))
-               AS action_key
+               AS action_key,
+           r.sort_key
     FROM action a
     JOIN recommendation r ON r.recommendation_id = a.recommendation_id
     WHERE of_versions(a.plan_version_id, versions)
@@ -41,17 +44,14 @@ FROM (
 )
 ORDER BY plan_version_id, action_id;
 
-UPDATE action_fact SET plan_order = o.plan_order
-FROM (SELECT action_id,
-             CAST(row_number() OVER (PARTITION BY plan_version_id ORDER BY recommendation_key, seq, action_id) AS INTEGER)
-                 AS plan_order
-      FROM action_fact) o
-WHERE o.action_id = action_fact.action_id;
+UPDATE action_fact SET plan_order = k.plan_order
+FROM action_fact_rows((SELECT coalesce(list(plan_version_id), []) FROM plan_version)) k
+WHERE k.action_id = action_fact.action_id;
 
 -- action_changes as in migration 014, giving plan_order (of action_id: the after action, else the before
 -- one) where it gave recommendation_key. Within one kind of change, a case's rows all come from one of its
--- two plans (new, completed, slipped, reopened: the after plan; removed: the before plan), so plan_order
--- orders them as the recommendation key, seq and action_id did.
+-- two plans (new, completed, slipped, reopened: the after plan; removed: the before plan), so their
+-- plan_order compares.
 CREATE OR REPLACE MACRO action_changes(from_versions, to_versions, date_from, date_to) AS TABLE
 WITH paired AS (
     SELECT coalesce(n.case_id, o.case_id) AS case_id, o.action_id AS before_action_id, n.action_id AS after_action_id,
