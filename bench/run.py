@@ -1,6 +1,6 @@
 """Benchmark at national scale and beyond: one command, a table, bench/RESULTS.md.
 
-    .venv/bin/python bench/run.py [--sizes 1000,10000,50000] [--runs 7] [--no-pages] [--keep DIR]
+    .venv/bin/python bench/run.py [--sizes 1000,10000,50000] [--runs 21] [--no-pages] [--keep DIR]
                                   [--max-recommendations N] [--out FILE]
 
 For each size (cases) it builds a corpus of CSV trackers from the demo generator (a pool of
@@ -625,7 +625,7 @@ def report(results: list[dict], info: dict, started: str, finished_load: str) ->
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,50000", help="case counts, comma-separated")
-    parser.add_argument("--runs", type=int, default=7, help="timed runs per query (median reported)")
+    parser.add_argument("--runs", type=int, default=21, help="timed runs per query (median reported; the machine swings 15%% between runs a minute apart)")
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page timings")
     parser.add_argument("--keep", type=Path, help="copy each benchmark database into this folder")
     parser.add_argument("--max-recommendations", type=int,
