@@ -18,10 +18,8 @@ WITH found AS MATERIALIZED (
 ),
 -- The cases in force, with the place in lists (partnership, then reference) hits of equal score are listed in.
 cases AS MATERIALIZED (
-    SELECT c.case_id, p.plan_version_id, c.list_order AS case_order
-    FROM plan_in_force($as_of) p
-    JOIN dhr_case c ON c.case_id = p.case_id
-    WHERE case_matches(c.partnership, c.year, $partnerships, $year_from, $year_to)
+    SELECT case_id, plan_version_id, list_order AS case_order
+    FROM cases_in_force($as_of, $partnerships, $year_from, $year_to)
 ),
 uses AS (
     SELECT u.recommendation_id, u.action_id, u.field, u.rec_order, u.seq, u.text_id, f.score, c.case_id, c.case_order

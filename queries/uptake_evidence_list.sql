@@ -15,9 +15,7 @@ WITH evidence AS (
            CASE u.polarity WHEN 'negative' THEN 1 WHEN 'planned' THEN 2 ELSE 3 END AS polarity_order,
            c.list_order
     FROM uptake_evidence u
-    JOIN plan_in_force($as_of) p ON p.plan_version_id = u.plan_version_id
-    JOIN dhr_case c ON c.case_id = p.case_id
-    WHERE case_matches(c.partnership, c.year, $partnerships, $year_from, $year_to)
+    JOIN cases_in_force($as_of, $partnerships, $year_from, $year_to) c ON c.plan_version_id = u.plan_version_id
 ),
 found AS MATERIALIZED (
     SELECT * FROM evidence

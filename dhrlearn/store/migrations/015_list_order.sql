@@ -14,6 +14,14 @@ FROM dhr_case;
 
 UPDATE dhr_case SET list_order = o.list_order FROM case_list_order() o WHERE o.case_id = dhr_case.case_id;
 
+-- cases_in_force as in migration 002, with the case's list_order.
+CREATE OR REPLACE MACRO cases_in_force(as_of, partnerships, year_from, year_to) AS TABLE
+SELECT c.case_id, c.reference, c.partnership, c.area, c.region, c.year, c.is_demo,
+       p.plan_version_id, p.version_date, c.list_order
+FROM plan_in_force(as_of) p
+JOIN dhr_case c ON c.case_id = p.case_id
+WHERE case_matches(c.partnership, c.year, partnerships, year_from, year_to);
+
 -- action_fact.plan_order: the action's place in its plan version as the Cases page lists the plan
 -- (case_plan): by the recommendation's sort key (recommendations without one last), the recommendation,
 -- then the action's seq and action_id. It is not comparable across versions.
