@@ -305,15 +305,22 @@ def test_actions_pair_by_wording_so_one_added_or_dropped_mid_list_moves_no_other
     assert changes(versions) == REWORKED_CHANGES
 
 
-def test_the_migration_gives_stored_facts_their_wording_keys(tmp_path, monkeypatch):
-    """A store made before action keys: migrating it fills them in, and progress pairs by wording."""
+def migrate_only_before(migration: int, tmp_path, monkeypatch):
+    """Stores connected from now on are made with the migrations before this one only, as an older release
+    made them; returns the folder of every migration, to set back when the store is to be brought up to date."""
     older = tmp_path / "migrations"
     older.mkdir()
     for number, path in db.migrations():
-        if number < 13:
+        if number < migration:
             (older / path.name).write_text(path.read_text())
     current = db.MIGRATIONS_DIR
     monkeypatch.setattr(db, "MIGRATIONS_DIR", older)
+    return current
+
+
+def test_the_migration_gives_stored_facts_their_wording_keys(tmp_path, monkeypatch):
+    """A store made before action keys: migrating it fills them in, and progress pairs by wording."""
+    current = migrate_only_before(13, tmp_path, monkeypatch)
     monkeypatch.setattr(facts, "refresh_lineage", lambda con, versions: None)  # the code of the time had none
     monkeypatch.setattr(facts, "refresh_list_order", lambda con: None)
     con = db.connect(tmp_path / "old.duckdb")
@@ -333,13 +340,7 @@ def test_the_migration_gives_stored_facts_their_wording_keys(tmp_path, monkeypat
 def test_the_migration_numbers_stored_cases_and_actions_in_list_order(tmp_path, monkeypatch):
     """A store made before migration 015: migrating it fills in every case's list_order and every action's
     plan_order as refreshing them would, and Since last meeting lists in that order."""
-    older = tmp_path / "migrations"
-    older.mkdir()
-    for number, path in db.migrations():
-        if number < 15:
-            (older / path.name).write_text(path.read_text())
-    current = db.MIGRATIONS_DIR
-    monkeypatch.setattr(db, "MIGRATIONS_DIR", older)
+    current = migrate_only_before(15, tmp_path, monkeypatch)
     monkeypatch.setattr(facts, "refresh_list_order", lambda con: None)  # the code of the time had none
     con = db.connect(tmp_path / "old.duckdb")
     arrived_out_of_order(con)
