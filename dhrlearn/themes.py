@@ -15,7 +15,7 @@ import re
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Callable, NamedTuple
 
@@ -80,7 +80,6 @@ class Taxonomy:
     themes: dict[tuple[str, str], Theme]
 
     def __post_init__(self):
-        self.scanner = _Scanner(self.themes)
         self.order = {key: n for n, key in enumerate(self.themes)}  # file order, for output
         # Home Office themes that hold whenever a topic theme does (Training <- training, ...).
         self.followers: dict[tuple[str, str], list[tuple[str, str]]] = {}
@@ -117,6 +116,12 @@ class Taxonomy:
             axes_found = {"topic"} | {axis for axis, _ in others}
             layout += [(key, tuple(topics)) for key in self.fallbacks if key[0] not in axes_found]
         return tuple(layout)
+
+    @cached_property
+    def scanner(self) -> _Scanner:
+        """The rules compiled for scanning text: 0.8 s of the taxonomy's 1 s load, so put off until a
+        text is tagged; the pages that only name the themes (every page's filters) never wait for it."""
+        return _Scanner(self.themes)
 
     def labels(self, axis: str | None = None) -> dict[str, str]:
         """Theme id -> label, in file order."""

@@ -34,6 +34,15 @@ def test_taxonomy_has_both_axes_with_labels():
     assert tax.labels()["ho_multi_agency_working"] == "Multi agency working"
 
 
+def test_naming_the_themes_does_not_compile_the_scanner():
+    # Every page's filters name the themes; the scanner (most of the load time) waits for the first text.
+    tax = load_taxonomy()
+    assert tax.topic_themes() and tax.labels()
+    assert "scanner" not in vars(tax)
+    assert "mental_health" in {m.theme for m in tag_text("Refer to the CMHT", tax=tax)}
+    assert "scanner" in vars(tax)
+
+
 @pytest.mark.parametrize("text, theme, words", [
     ("Refer to the CMHT for assessment", "mental_health", ["CMHT"]),
     ("Referral to the IDVA service", "marac_multi_agency", ["IDVA"]),
